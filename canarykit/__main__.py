@@ -1,0 +1,7 @@
+"""`python -m canarykit`."""
+
+import sys
+
+from canarykit.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,5 @@
+"""Argo Rollouts YAML: AnalysisTemplate and ClusterAnalysisTemplate, read and validated before anything runs."""
+
+from canarykit.argo.analysis_template import AnalysisTemplate, load_analysis_template
+
+__all__ = ["AnalysisTemplate", "load_analysis_template"]

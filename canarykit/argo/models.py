@@ -1,0 +1,165 @@
+"""Pydantic models of Argo's AnalysisTemplate YAML. Unknown fields are errors; names are Argo's (camelCase)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+# Providers Argo knows and canarykit does not implement: naming one is an UnsupportedFeature, not a typo.
+UNSUPPORTED_PROVIDERS = (
+    "job",
+    "datadog",
+    "newRelic",
+    "wavefront",
+    "kayenta",
+    "cloudWatch",
+    "graphite",
+    "influxdb",
+    "skywalking",
+    "plugin",
+)
+
+
+class ArgoModel(BaseModel):
+    """Strict, immutable, camelCase in YAML and snake_case in Python."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=to_camel, populate_by_name=True)
+
+
+class Loose(BaseModel):
+    """A part of the spec canarykit does not read, kept as given (metadata, unsupported providers)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class SecretKeyRef(ArgoModel):
+    name: str
+    key: str
+
+
+class FieldRef(ArgoModel):
+    field_path: str
+
+
+class ValueFrom(ArgoModel):
+    secret_key_ref: SecretKeyRef | None = None
+    field_ref: FieldRef | None = None
+    pod_template_hash_value: str | None = None
+
+
+class Argument(ArgoModel):
+    name: str
+    value: str | None = None
+    value_from: ValueFrom | None = None
+
+
+class Header(ArgoModel):
+    key: str
+    value: str
+
+
+class BasicAuth(ArgoModel):
+    username: str = ""
+    password: str = ""
+
+
+class Authentication(ArgoModel):
+    basic_auth: BasicAuth | None = None
+    oauth2: Loose | None = None
+    sigv4: Loose | None = None
+
+
+class RangeQuery(ArgoModel):
+    start: str = ""
+    end: str = ""
+    step: str = ""
+
+
+class PrometheusSpec(ArgoModel):
+    address: str = ""
+    query: str = ""
+    timeout: int | None = Field(default=None, ge=0)
+    insecure: bool = False
+    headers: tuple[Header, ...] = ()
+    authentication: Authentication | None = None
+    range_query: RangeQuery | None = None
+
+
+class WebSpec(ArgoModel):
+    url: str
+    method: str = "GET"
+    headers: tuple[Header, ...] = ()
+    body: str | None = None
+    json_body: Any = None
+    timeout_seconds: int | None = Field(default=None, ge=0)
+    json_path: str = "{$}"
+    insecure: bool = False
+    authentication: Authentication | None = None
+
+
+class ProviderSpec(ArgoModel):
+    prometheus: PrometheusSpec | None = None
+    web: WebSpec | None = None
+    job: Loose | None = None
+    datadog: Loose | None = None
+    new_relic: Loose | None = None
+    wavefront: Loose | None = None
+    kayenta: Loose | None = None
+    cloud_watch: Loose | None = None
+    graphite: Loose | None = None
+    influxdb: Loose | None = None
+    skywalking: Loose | None = None
+    plugin: Loose | None = None
+
+
+IntOrString = int | str
+
+
+class MetricSpec(ArgoModel):
+    name: str
+    interval: str | None = None
+    initial_delay: str | None = None
+    count: IntOrString | None = None
+    success_condition: str | None = None
+    failure_condition: str | None = None
+    failure_limit: IntOrString | None = None
+    inconclusive_limit: IntOrString | None = None
+    consecutive_error_limit: IntOrString | None = None
+    consecutive_success_limit: IntOrString | None = None
+    provider: ProviderSpec
+
+
+class DryRun(ArgoModel):
+    metric_name: str
+
+
+class MeasurementRetention(ArgoModel):
+    metric_name: str
+    limit: int = Field(ge=0)
+
+
+class TemplateRef(ArgoModel):
+    template_name: str = ""
+    cluster_scope: bool = False
+
+
+class AnalysisTemplateSpec(ArgoModel):
+    metrics: tuple[MetricSpec, ...] = ()
+    args: tuple[Argument, ...] = ()
+    dry_run: tuple[DryRun, ...] = ()
+    measurement_retention: tuple[MeasurementRetention, ...] = ()
+    templates: tuple[TemplateRef, ...] = ()
+
+
+class Metadata(Loose):
+    name: str = ""
+    namespace: str | None = None
+
+
+class AnalysisTemplateDocument(ArgoModel):
+    api_version: Literal["argoproj.io/v1alpha1"]
+    kind: Literal["AnalysisTemplate", "ClusterAnalysisTemplate"]
+    metadata: Metadata = Metadata()
+    spec: AnalysisTemplateSpec

@@ -1,0 +1,22 @@
+"""Parsing `--at` style times: RFC 3339 or unix seconds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from canarykit.errors import SpecError
+
+
+def parse_time(text: str) -> float:
+    """Unix seconds from `1700000000`, `1700000000.5` or `2023-11-14T22:13:20Z` (an offset is required)."""
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError as error:
+        raise SpecError(f"invalid time {text!r}: expected RFC 3339 or unix seconds") from error
+    if moment.tzinfo is None:
+        raise SpecError(f"invalid time {text!r}: RFC 3339 needs a zone, e.g. Z or +00:00")
+    return moment.timestamp()

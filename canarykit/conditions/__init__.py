@@ -1,0 +1,37 @@
+"""Argo Rollouts conditions (expr-lang v1.17) compiled to a sandboxed evaluator built on simpleeval.
+
+    >>> condition = compile_condition("result[0] > 0.90")
+    >>> condition.evaluate([0.95])
+    True
+
+The text is tokenized and parsed here into Python `ast` nodes that simpleeval evaluates with expr's semantics;
+Python's `eval`/`compile` never see it. `result` is the only variable and is passed as an immutable copy.
+Limits (expression length, nesting, exponent, string and list sizes, iterations) live in `limits`.
+Argo's quirks are kept: `isNil(x)` and `default(x, d)` ignore `x` and look at the whole result.
+"""
+
+from __future__ import annotations
+
+from canarykit.conditions.condition import Condition, Predicate, compile_condition
+from canarykit.conditions.limits import (
+    MAX_EXPRESSION_LENGTH,
+    MAX_ITERATIONS,
+    MAX_LIST_LENGTH,
+    MAX_NESTING_DEPTH,
+    MAX_POWER,
+    MAX_STRING_LENGTH,
+    MAX_TREE_DEPTH,
+)
+
+__all__ = [
+    "MAX_EXPRESSION_LENGTH",
+    "MAX_ITERATIONS",
+    "MAX_LIST_LENGTH",
+    "MAX_NESTING_DEPTH",
+    "MAX_POWER",
+    "MAX_STRING_LENGTH",
+    "MAX_TREE_DEPTH",
+    "Condition",
+    "Predicate",
+    "compile_condition",
+]

@@ -1,0 +1,53 @@
+"""Python `ast` for expr's binary operators, `??` and the short conditional `a ?: b`."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from canarykit.conditions import astgen
+from canarykit.conditions.access import compile_regex
+from canarykit.conditions.astgen import call
+from canarykit.conditions.grammar import ARITHMETIC, COMPARE, STRING_TESTS
+from canarykit.conditions.tokens import Token
+
+if TYPE_CHECKING:
+    from canarykit.conditions.parser import Parser
+
+
+def build(parser: Parser, operator: Token, left: ast.expr, right: ast.expr, negate: bool) -> ast.expr:
+    """`left operator right`; `negate` for the `not in`, `not matches`, ... forms."""
+    text = operator.text
+    if text in ("||", "or"):
+        return astgen.logical(ast.Or(), left, right, text)
+    if text in ("&&", "and"):
+        return astgen.logical(ast.And(), left, right, text)
+    if text in ARITHMETIC:
+        return ast.BinOp(left=left, op=ARITHMETIC[text](), right=right)
+    if text == "..":
+        return call("$range", left, right)
+    if text == "??":
+        return parser.let(left, lambda value: ast.IfExp(call("$isnil", value), right, value))
+    if text == "in":
+        test = ast.NotIn() if negate else ast.In()
+        return ast.Compare(left=left, ops=[test], comparators=[right])
+    if text in COMPARE:
+        return ast.Compare(left=left, ops=[COMPARE[text]()], comparators=[right])
+    if text == "matches":
+        _check_regex(parser, right, operator)
+    node = call(STRING_TESTS[text], left, right)
+    return astgen.negated(node) if negate else node
+
+
+def elvis(parser: Parser, condition: ast.expr, fallback: ast.expr) -> ast.expr:
+    """`condition ?: fallback`: the condition when it is true, else the fallback."""
+    return parser.let(condition, lambda value: ast.IfExp(astgen.checked_bool(value, "?:"), value, fallback))
+
+
+def _check_regex(parser: Parser, pattern: ast.expr, operator: Token) -> None:
+    """A literal pattern is compiled now, so a bad one is a compile error as in expr."""
+    if isinstance(pattern, ast.Constant) and type(pattern.value) is str:
+        try:
+            compile_regex(pattern.value)
+        except Exception as error:  # re.error, or RecursionError on absurd patterns
+            raise parser.fail(f"error parsing regexp: {error}", operator) from None

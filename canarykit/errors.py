@@ -1,0 +1,58 @@
+"""The exception tree. Every error canarykit raises derives from `CanaryError`.
+
+A failed analysis or a rollback is a *result*, never an exception: these are for bad input and for faults
+that leave nothing sensible to return.
+"""
+
+from __future__ import annotations
+
+
+class CanaryError(Exception):
+    """Root of every canarykit exception."""
+
+
+class SpecError(CanaryError, ValueError):
+    """A spec, argument or expression is invalid; raised before anything runs.
+
+    `path` names the offending field (`spec.metrics[0].interval`) when it is known.
+    """
+
+    def __init__(self, message: str, path: str = "") -> None:
+        self.path = path
+        self.reason = message
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class DurationError(SpecError):
+    """A duration string or number could not be parsed."""
+
+
+class ConditionSyntaxError(SpecError):
+    """A condition expression does not compile; `line` and `column` are 1-based."""
+
+    def __init__(self, message: str, expression: str, line: int = 1, column: int = 1, path: str = "") -> None:
+        self.detail = message
+        self.expression = expression
+        self.line = line
+        self.column = column
+        super().__init__(f"{message} ({line}:{column})", path)
+
+    def with_path(self, path: str) -> ConditionSyntaxError:
+        """The same error, placed at `path` in a spec."""
+        return ConditionSyntaxError(self.detail, self.expression, self.line, self.column, path)
+
+
+class UnsupportedFeature(SpecError):
+    """The spec uses something canarykit does not implement (yet); `path` names where."""
+
+
+class ArgumentError(SpecError):
+    """An analysis argument is missing, conflicting or cannot be substituted."""
+
+
+class ConditionEvaluationError(CanaryError):
+    """A compiled condition failed at run time (an index out of range, a non-bool result, ...)."""
+
+
+class ProviderError(CanaryError):
+    """A metric provider could not produce a value (HTTP fault, timeout, bad payload)."""

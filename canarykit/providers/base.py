@@ -1,0 +1,36 @@
+"""The metric provider protocol: query a source, return a value. Providers never judge."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from canarykit.values import format_value
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What a provider saw: the value conditions get as `result`, its Argo-style text, and metadata."""
+
+    value: Any
+    text: str = ""
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, value: Any, **metadata: str) -> Observation:
+        """An observation whose text is `value` formatted as Argo formats metric values."""
+        return cls(value=value, text=format_value(value), metadata=dict(metadata))
+
+
+@runtime_checkable
+class MetricProvider(Protocol):
+    """Anything that can take one measurement.
+
+    `query` is the metric's query text (PromQL for Prometheus; providers that carry their own request, like
+    `WebProvider`, ignore it); `at` is the analysis clock's now in unix seconds, so a clock set in the past
+    replays history. A fault is raised (preferably as `ProviderError`); the analysis run turns it into an
+    Error measurement carrying the exception's message.
+    """
+
+    def measure(self, query: str | None, at: float) -> Observation: ...

@@ -1,0 +1,141 @@
+"""PrometheusProvider against a real Prometheus holding the reference history, and against broken servers."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from reference_history import ReferencePrometheus
+
+from canarykit.errors import ProviderError
+from canarykit.providers import PrometheusProvider
+
+pytestmark = pytest.mark.prometheus
+
+
+def test_reference_query_in_the_healthy_window_is_095(prometheus: ReferencePrometheus) -> None:
+    provider = PrometheusProvider(prometheus.url)
+    observation = provider.measure(prometheus.success_rate_query, prometheus.healthy_start + 900)
+    assert observation.value == [0.95]
+    assert observation.text == "[0.95]"
+    assert observation.metadata == {"ResolvedPrometheusQuery": prometheus.success_rate_query}
+
+
+def test_reference_query_in_the_failing_window_is_08(prometheus: ReferencePrometheus) -> None:
+    provider = PrometheusProvider(prometheus.url)
+    for offset in (60.0, 900.5, prometheus.window_seconds):
+        observation = provider.measure(prometheus.success_rate_query, prometheus.failing_start + offset)
+        assert (observation.value, observation.text) == ([0.8], "[0.8]"), offset
+
+
+def test_reference_query_without_traffic_is_an_empty_vector(prometheus: ReferencePrometheus) -> None:
+    observation = PrometheusProvider(prometheus.url).measure(
+        prometheus.success_rate_query, prometheus.no_traffic_start + 900
+    )
+    assert (observation.value, observation.text) == ([], "[]")
+
+
+def test_scalar_query(prometheus: ReferencePrometheus) -> None:
+    observation = PrometheusProvider(prometheus.url).measure("1+1", prometheus.healthy_start)
+    assert (observation.value, observation.text) == (2.0, "2")
+
+
+def test_string_result_from_a_real_server_is_not_supported(prometheus: ReferencePrometheus) -> None:
+    with pytest.raises(ProviderError, match="Prometheus metric type not supported"):
+        PrometheusProvider(prometheus.url).measure('"text"', prometheus.healthy_start)
+
+
+def test_bad_promql_names_prometheus_error(prometheus: ReferencePrometheus) -> None:
+    with pytest.raises(ProviderError, match=r"HTTP 400 Bad Request: bad_data: .*parse error"):
+        PrometheusProvider(prometheus.url).measure("sum(", prometheus.healthy_start)
+
+
+def test_query_range_over_the_healthy_window(prometheus: ReferencePrometheus) -> None:
+    start = prometheus.healthy_start + 300
+    series = PrometheusProvider(prometheus.url).query_range(
+        prometheus.success_rate_query, start, start + 1200, 300
+    )
+    assert len(series) == 1
+    assert dict(series[0].labels) == {}
+    assert series[0].points == tuple((start + offset, 0.95) for offset in (0, 300, 600, 900, 1200))
+
+
+def test_query_range_keeps_labels_and_counter_values(prometheus: ReferencePrometheus) -> None:
+    start = prometheus.failing_start
+    query = 'nginx_ingress_controller_requests{status="500"}'
+    series = PrometheusProvider(prometheus.url).query_range(query, start, start + 60, 10)
+    assert [dict(item.labels) for item in series] == [
+        {
+            "__name__": "nginx_ingress_controller_requests",
+            "ingress": "canary-demo",
+            "service": "canary-demo",
+            "method": "GET",
+            "status": "500",
+        }
+    ]
+    assert series[0].points == tuple((start + t, 2.0 * t) for t in range(0, 70, 10))
+
+
+def test_closed_port_fails_fast_with_connection_refused() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = time.monotonic()
+    with pytest.raises(
+        ProviderError, match=r"^cannot connect to http://127\.0\.0\.1:\d+/api/v1/query: Connection refused$"
+    ):
+        PrometheusProvider(f"http://127.0.0.1:{port}", timeout=5).measure("up", 0)
+    assert time.monotonic() - started < 1.0
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """Accepts connections (the kernel completes the handshake) but never answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def test_server_that_never_answers_times_out_at_the_deadline(silent_server: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(ProviderError, match=r"^timeout: no complete response from .* within 0\.5 s$"):
+        PrometheusProvider(silent_server, timeout=0.5).measure("up", 0)
+    assert 0.45 <= time.monotonic() - started < 1.5
+
+
+@pytest.fixture
+def trickling_server() -> Iterator[str]:
+    """Answers 200 at once, then sends its (never complete) body one byte every 50 ms."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        connection, _ = server.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+            )
+            while not stop.wait(0.05):
+                try:
+                    connection.sendall(b" ")
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join(timeout=5)
+    server.close()
+
+
+def test_a_trickling_body_cannot_stretch_the_deadline(trickling_server: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(ProviderError, match=r"^timeout: .* within 0\.6 s$"):
+        PrometheusProvider(trickling_server, timeout=0.6).measure("up", 0)
+    assert 0.55 <= time.monotonic() - started < 1.2
