@@ -18,10 +18,10 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
 
-from reference_history import HEALTHY_START, SUCCESS_RATE_QUERY, reference_counters  # noqa: E402
+from reference_history import HEALTHY_START, SUCCESS_RATE_QUERY, reference_counters
 
-from canarykit import PrometheusProvider, compile_condition  # noqa: E402
-from canarykit.testing.prometheus import PrometheusServer, openmetrics_text  # noqa: E402
+from canarykit import PrometheusProvider, compile_condition
+from canarykit.testing.prometheus import PrometheusServer, openmetrics_text
 
 EVALUATIONS = 200_000
 QUERIES = 400

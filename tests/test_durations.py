@@ -10,7 +10,16 @@ from canarykit.durations import format_duration
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("10s", 10), ("2m", 120), ("1h30m", 5400), ("1.5m", 90), ("0", 0), ("300ms", 0.3), ("1h0m0s", 3600), (45, 45)],
+    [
+        ("10s", 10),
+        ("2m", 120),
+        ("1h30m", 5400),
+        ("1.5m", 90),
+        ("0", 0),
+        ("300ms", 0.3),
+        ("1h0m0s", 3600),
+        (45, 45),
+    ],
 )
 def test_parse(text: str | int, seconds: float) -> None:
     assert parse_duration(text) == pytest.approx(seconds)
@@ -39,6 +48,8 @@ def test_bool_is_not_a_duration() -> None:
         parse_duration(True)
 
 
-@pytest.mark.parametrize(("seconds", "text"), [(90, "1m30s"), (7200, "2h0m0s"), (0.5, "500ms"), (0, "0s"), (10, "10s")])
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(90, "1m30s"), (7200, "2h0m0s"), (0.5, "500ms"), (0, "0s"), (10, "10s")]
+)
 def test_format(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text

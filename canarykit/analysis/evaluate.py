@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from canarykit.analysis.phases import Phase
 from canarykit.conditions import Condition, compile_condition
 from canarykit.errors import ConditionEvaluationError
 
-ConditionLike = Union[str, Condition, Callable[[Any], bool]]
+ConditionLike = str | Condition | Callable[[Any], bool]
 
 
 @dataclass(frozen=True)

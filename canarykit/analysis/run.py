@@ -163,7 +163,10 @@ class AnalysisRun:
         progress.measurements.append(measurement)
         progress.tally.record(measurement.phase)
         log.info(
-            "%s: metric %s measured %s (%s)", self.name, progress.metric.name, measurement.value,
+            "%s: metric %s measured %s (%s)",
+            self.name,
+            progress.metric.name,
+            measurement.value,
             measurement.phase.value,
         )
         for listener in self._listeners:

@@ -1,4 +1,4 @@
-"""Argo Rollouts YAML: AnalysisTemplate and ClusterAnalysisTemplate, read and validated before anything runs."""
+"""Argo Rollouts YAML (AnalysisTemplate, ClusterAnalysisTemplate), read and validated before anything runs."""
 
 from canarykit.argo.analysis_template import AnalysisTemplate, load_analysis_template
 

@@ -51,7 +51,7 @@ class AnalysisTemplate:
         name: str | None = None,
         on_measurement: MeasurementListener | None = None,
     ) -> AnalysisRun:
-        """An `AnalysisRun` of this template; `prometheus` (URL or provider) replaces the template's address."""
+        """An `AnalysisRun` of this template; `prometheus` (a URL or a provider) replaces its address."""
         metrics = self.metrics(args, prometheus)
         return AnalysisRun(metrics, clock=clock, name=name or self.name, on_measurement=on_measurement)
 
@@ -74,7 +74,9 @@ def _check_supported(document: AnalysisTemplateDocument) -> None:
         raise SpecError("Analysis spec invalid: no metrics specified", "spec.metrics")
     for index, metric in enumerate(spec.metrics):
         _check_metric_supported(metric, f"spec.metrics[{index}]")
-        check_tags(metric.model_dump(by_alias=True, exclude_none=True), _names(document), f"spec.metrics[{index}]")
+        check_tags(
+            metric.model_dump(by_alias=True, exclude_none=True), _names(document), f"spec.metrics[{index}]"
+        )
 
 
 def _names(document: AnalysisTemplateDocument) -> list[str]:
@@ -117,7 +119,9 @@ def _build_metric(
     index: int, spec: MetricSpec, values: Mapping[str, str], prometheus: PrometheusOverride, dry_run: bool
 ) -> Metric:
     path = f"spec.metrics[{index}]"
-    resolved = MetricSpec.model_validate(substitute(spec.model_dump(by_alias=True, exclude_none=True), values))
+    resolved = MetricSpec.model_validate(
+        substitute(spec.model_dump(by_alias=True, exclude_none=True), values)
+    )
     try:
         return Metric(
             name=resolved.name,

@@ -1,4 +1,4 @@
-"""Pydantic models of Argo's AnalysisTemplate YAML. Unknown fields are errors; names are Argo's (camelCase)."""
+"""Pydantic models of Argo's AnalysisTemplate YAML: unknown fields are errors; names are Argo's camelCase."""
 
 from __future__ import annotations
 

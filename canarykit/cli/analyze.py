@@ -1,4 +1,4 @@
-"""`canarykit analyze`: run an AnalysisTemplate against Prometheus and print each measurement and the verdict."""
+"""`canarykit analyze`: run an AnalysisTemplate, printing each measurement as it is taken and the verdict."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 from canarykit.analysis import AnalysisResult, AnalysisRun, Measurement, Metric, Phase
 from canarykit.analysis.take import take_measurement
 from canarykit.argo import load_analysis_template
-from canarykit.clock import Clock, ReplayClock, SystemClock, to_rfc3339
 from canarykit.cli.timeparse import parse_time
+from canarykit.clock import Clock, ReplayClock, SystemClock, to_rfc3339
 from canarykit.durations import parse_duration
 from canarykit.errors import SpecError
 
@@ -39,7 +39,9 @@ def run_command(options: argparse.Namespace) -> int:
     if options.once:
         metrics = template.metrics(args, prometheus=options.prometheus)
         return _judge_once(metrics, clock, printer)
-    run = template.instantiate(args, prometheus=options.prometheus, clock=clock, on_measurement=printer.measurement)
+    run = template.instantiate(
+        args, prometheus=options.prometheus, clock=clock, on_measurement=printer.measurement
+    )
     return _run_to_verdict(run, duration, printer)
 
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from canarykit.conditions import evaluator
+from canarykit.conditions.compile_error import CompileError
 from canarykit.conditions.gotypes import freeze, go_type
 from canarykit.conditions.parser import parse
-from canarykit.conditions.strings import CompileError
 from canarykit.errors import ConditionEvaluationError, ConditionSyntaxError
 
 Predicate = Callable[[Any], bool]
@@ -26,6 +26,8 @@ class Condition:
     _function: Predicate | None
 
     def __init__(self, source: str, tree: ast.expr | None = None, function: Predicate | None = None) -> None:
+        if (tree is None) == (function is None):
+            raise TypeError("a Condition needs a tree or a function: build it with compile_condition()")
         object.__setattr__(self, "source", source)
         object.__setattr__(self, "_tree", tree)
         object.__setattr__(self, "_function", function)
@@ -38,6 +40,18 @@ class Condition:
 
     def __repr__(self) -> str:
         return f"Condition({self.source!r})"
+
+    def __copy__(self) -> Condition:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Condition:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its text (recompiled on load) or as its callable."""
+        if self._function is not None:
+            return (compile_condition, (self._function,))
+        return (compile_condition, (self.source,))
 
     def evaluate(self, result: Any) -> bool:
         """Whether the condition holds for `result`; raises `ConditionEvaluationError` when it cannot tell."""
@@ -98,5 +112,5 @@ def _position(source: str, offset: int) -> tuple[int, int]:
 
 
 def _callable_name(function: Predicate) -> str:
-    label = getattr(function, "__qualname__", None) or getattr(function, "__name__", None) or repr(function)
+    label = getattr(function, "__name__", None) or type(function).__name__
     return label if label.startswith("<") else f"<{label}>"

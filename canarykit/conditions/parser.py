@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from canarykit.conditions import astgen, binary, calls, postfix
 from canarykit.conditions.astgen import const, name
+from canarykit.conditions.compile_error import CompileError
 from canarykit.conditions.grammar import (
     BINARY,
     CHAINED,
@@ -17,7 +18,6 @@ from canarykit.conditions.grammar import (
     UNARY_NODES,
 )
 from canarykit.conditions.limits import MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH, MAX_TREE_DEPTH
-from canarykit.conditions.strings import CompileError
 from canarykit.conditions.tokens import Kind, Token, tokenize
 
 
@@ -27,7 +27,7 @@ def parse(source: str) -> ast.expr:
         raise CompileError(
             f"expression is longer than {MAX_EXPRESSION_LENGTH} characters", MAX_EXPRESSION_LENGTH
         )
-    tree = Parser(source, tokenize(source)).parse_all()
+    tree = Parser(tokenize(source)).parse_all()
     if astgen.tree_depth(tree) > MAX_TREE_DEPTH:
         raise CompileError(f"expression is nested too deeply (more than {MAX_TREE_DEPTH} levels)", 0)
     return tree
@@ -36,8 +36,7 @@ def parse(source: str) -> ast.expr:
 class Parser:
     """Turns tokens into a tree; `predicates` holds the loop variables `#` may stand for, innermost last."""
 
-    def __init__(self, source: str, tokens: list[Token]) -> None:
-        self.source = source
+    def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.index = 0
         self.depth = 0

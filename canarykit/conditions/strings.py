@@ -1,6 +1,8 @@
-"""String literals as Go writes them (`"..."`, `'...'` with escapes, raw backquotes), and compile errors."""
+"""String literals as Go writes them: `"..."` and `'...'` with escapes, raw backquotes."""
 
 from __future__ import annotations
+
+from canarykit.conditions.compile_error import CompileError
 
 _SIMPLE_ESCAPES = {
     "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
@@ -8,15 +10,6 @@ _SIMPLE_ESCAPES = {
 }  # fmt: skip
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
-
-
-class CompileError(Exception):
-    """A problem found while compiling, at `offset` in the source; becomes a `ConditionSyntaxError`."""
-
-    def __init__(self, message: str, offset: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.offset = offset
 
 
 def read_string(source: str, start: int) -> tuple[str, str]:

@@ -13,7 +13,7 @@ class ScriptedProvider:
     """Returns the given results in order; an exception instance in the list is raised instead.
 
     Items may be plain values (a float, a list of floats, any JSON-like value) or `Observation`s. When the
-    script runs out, the last item repeats, unless `repeat_last=False`, in which case a `ProviderError` is raised.
+    script runs out the last item repeats; with `repeat_last=False` a `ProviderError` is raised instead.
     Every call is recorded in `calls` as `(query, at)`.
     """
 

@@ -44,7 +44,9 @@ def test_empty_vector_is_an_error_with_argos_message() -> None:
 def test_nil_result_in_failure_condition_names_it() -> None:
     outcome = evaluate_result(None, None, "result > 1")
     assert outcome.phase is Phase.ERROR
-    assert outcome.message.startswith('could not evaluate failureCondition "result > 1": metric result is nil')
+    assert outcome.message.startswith(
+        'could not evaluate failureCondition "result > 1": metric result is nil'
+    )
 
 
 def test_non_bool_condition_is_an_error() -> None:

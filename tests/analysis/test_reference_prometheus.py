@@ -1,4 +1,4 @@
-"""The reference AnalysisTemplate against a real Prometheus holding backfilled history (issue #2's three windows)."""
+"""The reference AnalysisTemplate against a real Prometheus holding backfilled history: three windows."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ from pathlib import Path
 
 from reference_history import ReferencePrometheus
 
-from canarykit import Phase
+from canarykit import AnalysisResult, Phase
 from canarykit.argo import load_analysis_template
 from canarykit.testing import FakeClock
 
 TEMPLATE = Path(__file__).parent.parent / "data" / "analysis-template.yaml"
 
 
-def run_reference(prometheus: ReferencePrometheus, start: float, duration: str | None = None):  # type: ignore[no-untyped-def]
+def run_reference(
+    prometheus: ReferencePrometheus, start: float, duration: str | None = None
+) -> tuple[AnalysisResult, FakeClock]:
     clock = FakeClock(start)
     template = load_analysis_template(TEMPLATE)
     run = template.instantiate({"ingress": "canary-demo"}, prometheus=prometheus.url, clock=clock)
@@ -57,7 +59,9 @@ def test_window_without_traffic_errors_after_five_consecutive_errors(prometheus:
 
 def test_prometheus_down_gives_error_measurements_not_a_crash() -> None:
     template = load_analysis_template(TEMPLATE)
-    run = template.instantiate({"ingress": "canary-demo"}, prometheus="http://127.0.0.1:9", clock=FakeClock(0))
+    run = template.instantiate(
+        {"ingress": "canary-demo"}, prometheus="http://127.0.0.1:9", clock=FakeClock(0)
+    )
     result = run.run()
     assert result.phase is Phase.ERROR
     assert "consecutiveErrors (5) > consecutiveErrorLimit (4)" in result.message

@@ -68,7 +68,9 @@ def test_consecutive_errors_end_in_error_with_the_last_message() -> None:
 
 
 def test_error_retry_is_ten_seconds_whatever_the_interval() -> None:
-    metric, _ = reference_metric([ProviderError("down"), [0.95], [0.95]], interval="1m", count=2, failure_limit=1)
+    metric, _ = reference_metric(
+        [ProviderError("down"), [0.95], [0.95]], interval="1m", count=2, failure_limit=1
+    )
     run = AnalysisRun([metric], clock=FakeClock(T0))
     assert run.run().phase is Phase.SUCCESSFUL
     assert times(run, "success-rate") == [0, 10, 70]
@@ -106,7 +108,10 @@ def test_first_inconclusive_measurement_makes_the_metric_inconclusive() -> None:
     metric, _ = reference_metric([[0.7]], failure_condition="result[0] < 0.5")
     result = AnalysisRun([metric], clock=FakeClock(T0)).run()
     assert result.phase is Phase.INCONCLUSIVE
-    assert result.message == 'Metric "success-rate" assessed Inconclusive due to inconclusive (1) > inconclusiveLimit (0)'
+    assert (
+        result.message
+        == 'Metric "success-rate" assessed Inconclusive due to inconclusive (1) > inconclusiveLimit (0)'
+    )
 
 
 def test_metrics_run_side_by_side_and_one_failure_ends_the_run() -> None:
@@ -202,7 +207,9 @@ def test_dry_run_metric_does_not_decide_the_run() -> None:
 def test_listener_sees_every_measurement() -> None:
     seen: list[tuple[str, str]] = []
     metric, _ = reference_metric([[0.85]])
-    AnalysisRun([metric], clock=FakeClock(T0), on_measurement=lambda m, x: seen.append((m.name, x.value))).run()
+    AnalysisRun(
+        [metric], clock=FakeClock(T0), on_measurement=lambda m, x: seen.append((m.name, x.value))
+    ).run()
     assert seen == [("success-rate", "[0.85]")] * 4
 
 
@@ -218,7 +225,10 @@ def test_result_serialises_to_json() -> None:
 
 @pytest.mark.parametrize(
     ("metrics", "message"),
-    [([], "Analysis spec invalid: no metrics specified"), (None, "metrics[1]: duplicate name 'success-rate'")],
+    [
+        ([], "Analysis spec invalid: no metrics specified"),
+        (None, "metrics[1]: duplicate name 'success-rate'"),
+    ],
 )
 def test_run_validation(metrics: list[Metric] | None, message: str) -> None:
     if metrics is None:

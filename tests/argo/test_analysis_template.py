@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from canarykit import ArgumentError, ConditionSyntaxError, Phase, PrometheusProvider, SpecError, UnsupportedFeature
+from canarykit import (
+    ArgumentError,
+    ConditionSyntaxError,
+    Phase,
+    PrometheusProvider,
+    SpecError,
+    UnsupportedFeature,
+)
 from canarykit.argo import load_analysis_template
 from canarykit.testing import FakeClock, ScriptedProvider
 
@@ -37,7 +44,11 @@ def with_metric_field(extra: str) -> str:
 
 def test_reference_template_loads_and_substitutes_args() -> None:
     template = load_analysis_template(REFERENCE)
-    assert (template.kind, template.name, template.argument_names) == ("AnalysisTemplate", "success-rate", ("ingress",))
+    assert (template.kind, template.name, template.argument_names) == (
+        "AnalysisTemplate",
+        "success-rate",
+        ("ingress",),
+    )
     [metric] = template.metrics({"ingress": "canary-demo"}, prometheus="http://127.0.0.1:9")
     assert metric.name == "success-rate"
     assert metric.interval == 10.0
@@ -54,7 +65,9 @@ def test_loads_from_text_and_path_alike(tmp_path: Path) -> None:
 
 
 def test_args_are_json_escaped_and_override_defaults() -> None:
-    [metric] = load_analysis_template(TEMPLATE).metrics({"ingress": 'a"b', "threshold": "0.5", "unknown": "x"})
+    [metric] = load_analysis_template(TEMPLATE).metrics(
+        {"ingress": 'a"b', "threshold": "0.5", "unknown": "x"}
+    )
     assert metric.query == 'sum(rate(x{ingress="a"b"}[1m]))'
     assert metric.success_condition is not None and metric.success_condition.source == "result[0] > 0.5"
 
@@ -76,7 +89,9 @@ def test_literal_braces_in_a_query_are_refused_at_load() -> None:
 
 def test_instantiated_run_uses_the_given_provider_and_clock() -> None:
     provider = ScriptedProvider([[0.5]])
-    run = load_analysis_template(TEMPLATE).instantiate({"ingress": "i"}, prometheus=provider, clock=FakeClock(0))
+    run = load_analysis_template(TEMPLATE).instantiate(
+        {"ingress": "i"}, prometheus=provider, clock=FakeClock(0)
+    )
     result = run.run()
     assert result.phase is Phase.FAILED
     assert result.message == 'Metric "m" assessed Failed due to failed (4) > failureLimit (3)'
@@ -113,12 +128,20 @@ def test_missing_file() -> None:
 @pytest.mark.parametrize(
     ("field", "message"),
     [
-        ('interval: "5"', 'Analysis spec invalid: metrics[0]: invalid interval string: time: missing unit in duration "5"'),
-        ("count: 2\n      inconclusiveLimit: 3", "Analysis spec invalid: metrics[0]: count must be >= failureLimit"),
+        (
+            'interval: "5"',
+            'Analysis spec invalid: metrics[0]: invalid interval string: time: missing unit in duration "5"',
+        ),
+        (
+            "count: 2\n      inconclusiveLimit: 3",
+            "Analysis spec invalid: metrics[0]: count must be >= failureLimit",
+        ),
     ],
 )
 def test_semantic_errors_use_argos_messages(field: str, message: str) -> None:
-    text = TEMPLATE.replace("interval: 10s", field) if field.startswith("interval") else with_metric_field(field)
+    text = (
+        TEMPLATE.replace("interval: 10s", field) if field.startswith("interval") else with_metric_field(field)
+    )
     with pytest.raises(SpecError) as caught:
         load_analysis_template(text).metrics({"ingress": "i"})
     assert caught.value.reason == message
@@ -170,7 +193,9 @@ def test_dry_run_rules() -> None:
 
 
 def test_cluster_analysis_template() -> None:
-    template = load_analysis_template(TEMPLATE.replace("kind: AnalysisTemplate", "kind: ClusterAnalysisTemplate"))
+    template = load_analysis_template(
+        TEMPLATE.replace("kind: AnalysisTemplate", "kind: ClusterAnalysisTemplate")
+    )
     assert template.kind == "ClusterAnalysisTemplate"
 
 

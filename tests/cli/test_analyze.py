@@ -20,7 +20,9 @@ def analyze(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_healthy_history_exits_0(prometheus: ReferencePrometheus) -> None:
     at = str(int(prometheus.healthy_start + 300))
-    done = analyze("--arg", "ingress=canary-demo", "--prometheus", prometheus.url, "--at", at, "--duration", "1m")
+    done = analyze(
+        "--arg", "ingress=canary-demo", "--prometheus", prometheus.url, "--at", at, "--duration", "1m"
+    )
     lines = done.stdout.splitlines()
     assert done.returncode == 0, done.stderr
     assert lines[0] == "2023-11-14T22:18:20Z  success-rate  [0.95]  Successful"
@@ -42,12 +44,24 @@ def test_no_traffic_exits_2(prometheus: ReferencePrometheus) -> None:
     at = str(prometheus.no_traffic_start + 300)
     done = analyze("--arg", "ingress=canary-demo", "--prometheus", prometheus.url, "--at", at)
     assert done.returncode == 2
-    assert done.stdout.splitlines()[-1].startswith('Error: Metric "success-rate" assessed Error due to consecutiveErrors (5)')
+    assert done.stdout.splitlines()[-1].startswith(
+        'Error: Metric "success-rate" assessed Error due to consecutiveErrors (5)'
+    )
 
 
 def test_once_and_json_output(prometheus: ReferencePrometheus) -> None:
     at = str(prometheus.failing_start + 300)
-    done = analyze("--arg", "ingress=canary-demo", "--prometheus", prometheus.url, "--at", at, "--once", "--output", "json")
+    done = analyze(
+        "--arg",
+        "ingress=canary-demo",
+        "--prometheus",
+        prometheus.url,
+        "--at",
+        at,
+        "--once",
+        "--output",
+        "json",
+    )
     records = [json.loads(line) for line in done.stdout.splitlines()]
     assert done.returncode == 1
     assert records[0]["metric"] == "success-rate"
@@ -57,7 +71,18 @@ def test_once_and_json_output(prometheus: ReferencePrometheus) -> None:
 
 def test_json_verdict_holds_the_whole_run(prometheus: ReferencePrometheus) -> None:
     at = str(prometheus.healthy_start + 300)
-    done = analyze("--arg", "ingress=canary-demo", "--prometheus", prometheus.url, "--at", at, "--duration", "20s", "--output", "json")
+    done = analyze(
+        "--arg",
+        "ingress=canary-demo",
+        "--prometheus",
+        prometheus.url,
+        "--at",
+        at,
+        "--duration",
+        "20s",
+        "--output",
+        "json",
+    )
     verdict = json.loads(done.stdout.splitlines()[-1])["verdict"]
     assert done.returncode == 0
     assert verdict["phase"] == "Successful"
@@ -83,7 +108,9 @@ def test_bad_input_exits_2_before_any_query(args: tuple[str, ...], message: str)
 
 def test_missing_file_exits_2() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "canarykit", "analyze", "-f", "/nonexistent.yaml"], capture_output=True, text=True
+        [sys.executable, "-m", "canarykit", "analyze", "-f", "/nonexistent.yaml"],
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 2
     assert "cannot read /nonexistent.yaml" in done.stderr

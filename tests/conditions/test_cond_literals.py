@@ -37,7 +37,15 @@ def test_integers(source: str, expected: int) -> None:
 
 @pytest.mark.parametrize(
     ("source", "expected"),
-    [("0.90", 0.9), ("1e3", 1000.0), ("1E-2", 0.01), (".5", 0.5), ("2.", 2.0), ("1_0.5", 10.5), ("3.5e+2", 350.0)],
+    [
+        ("0.90", 0.9),
+        ("1e3", 1000.0),
+        ("1E-2", 0.01),
+        (".5", 0.5),
+        ("2.", 2.0),
+        ("1_0.5", 10.5),
+        ("3.5e+2", 350.0),
+    ],
 )
 def test_floats(source: str, expected: float) -> None:
     result = value(source)

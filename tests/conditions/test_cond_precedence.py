@@ -80,6 +80,8 @@ def test_coalesce_binds_tightest_and_does_not_mix() -> None:
 
 
 def test_condition_with_every_level() -> None:
-    condition = compile_condition("len(result) > 0 && result[0] * 100 >= 90 || (result[0] ?? 0) == 1 ? true : false")
+    condition = compile_condition(
+        "len(result) > 0 && result[0] * 100 >= 90 || (result[0] ?? 0) == 1 ? true : false"
+    )
     assert condition.evaluate([0.95]) is True
     assert condition.evaluate([0.5]) is False

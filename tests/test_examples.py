@@ -1,0 +1,32 @@
+"""The runnable examples run, and say what they should."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from reference_history import ReferencePrometheus
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def run_example(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / name), *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_scripted_analysis() -> None:
+    done = run_example("scripted_analysis.py")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "healthy: Successful: Run Terminated",
+        'failing: Failed: Metric "success-rate" assessed Failed due to failed (4) > failureLimit (3)',
+    ]
+
+
+def test_analyze_reference_replays_history(prometheus: ReferencePrometheus) -> None:
+    done = run_example("analyze_reference.py", prometheus.url, str(prometheus.healthy_start + 300), "30s")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["success-rate [0.95] Successful"] * 4 + ["Successful: Run Terminated"]
