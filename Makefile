@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := prometheus nginx
+REQUIRED_TOOLS ?= prometheus promtool nginx
 
 .PHONY: test check lint typecheck pytest system-deps venv clean
 
@@ -10,14 +11,14 @@ test: system-deps venv lint typecheck pytest
 
 system-deps:
 	@missing=""; \
-	command -v prometheus >/dev/null || missing="$$missing prometheus"; \
-	command -v promtool >/dev/null || missing="$$missing prometheus"; \
-	command -v nginx >/dev/null && [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing="$$missing nginx"; \
+	for tool in $(REQUIRED_TOOLS); do \
+	  command -v $$tool >/dev/null 2>&1 || [ -x /usr/sbin/$$tool ] || missing="$$missing $$tool"; \
+	done; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  echo "installing Debian packages:$$missing"; \
-	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  echo "missing:$$missing; installing Debian packages: $(APT_PACKAGES)"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
 	fi
 
 venv: $(VENV)/.installed
