@@ -142,37 +142,39 @@ def _parse_float(text: str, where: str) -> float:
     return number
 
 
-def as_int(value: Any) -> int:
-    """Argo's `asInt`: numbers truncate, strings must be base-10 integers."""
+def _convert_int(value: Any, parser: str, unsupported: str) -> int:
+    """Numbers truncate, strings go through `parser`; anything else fails with `unsupported` ({} = type)."""
     if type(value) is str:
-        return _parse_int(value, "strconv.ParseInt")
+        return _parse_int(value, parser)
     if is_number(value):
         return value if type(value) is int else _truncate(value)
-    raise ConditionEvaluationError(f"asInt: got unsupported type {go_type(value)}")
+    raise ConditionEvaluationError(unsupported.format(go_type(value)))
+
+
+def _convert_float(value: Any, unsupported: str) -> float:
+    """Numbers widen, strings go through Go's `strconv.ParseFloat`; else `unsupported` ({} = type)."""
+    if type(value) is str:
+        return _parse_float(value, "strconv.ParseFloat")
+    if is_number(value):
+        return float(value)
+    raise ConditionEvaluationError(unsupported.format(go_type(value)))
+
+
+def as_int(value: Any) -> int:
+    """Argo's `asInt`: numbers truncate, strings must be base-10 integers."""
+    return _convert_int(value, "strconv.ParseInt", "asInt: got unsupported type {}")
 
 
 def as_float(value: Any) -> float:
     """Argo's `asFloat`: numbers, and strings Go's `strconv.ParseFloat` accepts."""
-    if type(value) is str:
-        return _parse_float(value, "strconv.ParseFloat")
-    if is_number(value):
-        return float(value)
-    raise ConditionEvaluationError(f"asFloat: got unsupported type {go_type(value)}")
+    return _convert_float(value, "asFloat: got unsupported type {}")
 
 
 def to_int(value: Any) -> int:
     """expr's `int(x)`."""
-    if type(value) is str:
-        return _parse_int(value, "strconv.Atoi")
-    if is_number(value):
-        return value if type(value) is int else _truncate(value)
-    raise ConditionEvaluationError(f"invalid operation: int({go_type(value)})")
+    return _convert_int(value, "strconv.Atoi", "invalid operation: int({})")
 
 
 def to_float(value: Any) -> float:
     """expr's `float(x)`."""
-    if type(value) is str:
-        return _parse_float(value, "strconv.ParseFloat")
-    if is_number(value):
-        return float(value)
-    raise ConditionEvaluationError(f"invalid operation: float({go_type(value)})")
+    return _convert_float(value, "invalid operation: float({})")

@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-
-from canarykit.conditions.evaluator import run
-from canarykit.conditions.gotypes import freeze
-from canarykit.conditions.parser import parse
-from canarykit.errors import ConditionEvaluationError
+from condition_support import error_of, value
 
 WEB = {"data": {"ok": True, "rate": 0.97, "items": [1, 2, 3], "nested": {"deep": "x"}}, "count": 3}
-
-
-def value(expression: str, result: Any = None) -> Any:
-    """The raw value of an expression (a Condition itself must give a bool)."""
-    return run(expression, parse(expression), freeze(result))
-
-
-def error_of(expression: str, result: Any = None) -> str:
-    with pytest.raises(ConditionEvaluationError) as caught:
-        value(expression, result)
-    return str(caught.value)
 
 
 def test_member_access_on_maps() -> None:

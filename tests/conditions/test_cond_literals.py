@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import pytest
-
-from canarykit.conditions.evaluator import run
-from canarykit.conditions.gotypes import freeze
-from canarykit.conditions.parser import parse
-
-
-def value(expression: str, result: Any = None) -> Any:
-    """The raw value of an expression (a Condition itself must give a bool)."""
-    return run(expression, parse(expression), freeze(result))
+from condition_support import value
 
 
 @pytest.mark.parametrize(

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from condition_support import value
 
 from canarykit.conditions import compile_condition
-from canarykit.conditions.evaluator import run
 from canarykit.conditions.gotypes import freeze
-from canarykit.conditions.parser import parse
 from canarykit.errors import ConditionEvaluationError, ConditionSyntaxError
 
 PODS = [{"name": "a", "ready": True, "rate": 0.99}, {"name": "b", "ready": False, "rate": 0.5}]
-
-
-def value(expression: str, result: Any = None) -> Any:
-    """The raw value of an expression (a Condition itself must give a bool)."""
-    return run(expression, parse(expression), freeze(result))
 
 
 @pytest.mark.parametrize(
