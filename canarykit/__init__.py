@@ -24,10 +24,26 @@ from canarykit.errors import (
     ConditionSyntaxError,
     DurationError,
     ProviderError,
+    RollbackFailed,
+    RoutingError,
     SpecError,
+    StateError,
+    StateLocked,
     UnsupportedFeature,
+    WorkloadError,
 )
 from canarykit.providers import MetricProvider, Observation, PrometheusProvider, WebProvider
+from canarykit.rollout import (
+    BackgroundAnalysis,
+    Rollout,
+    RolloutAborted,
+    RolloutPhase,
+    RolloutResult,
+    StateStore,
+)
+from canarykit.rollout.file_store import FileStateStore
+from canarykit.traffic import TrafficRouter
+from canarykit.workload import Workload
 
 __version__ = "0.1.0"
 
@@ -35,12 +51,14 @@ __all__ = [
     "AnalysisResult",
     "AnalysisRun",
     "ArgumentError",
+    "BackgroundAnalysis",
     "CanaryError",
     "Clock",
     "Condition",
     "ConditionEvaluationError",
     "ConditionSyntaxError",
     "DurationError",
+    "FileStateStore",
     "Measurement",
     "Metric",
     "MetricProvider",
@@ -51,10 +69,22 @@ __all__ = [
     "PrometheusProvider",
     "ProviderError",
     "ReplayClock",
+    "RollbackFailed",
+    "Rollout",
+    "RolloutAborted",
+    "RolloutPhase",
+    "RolloutResult",
+    "RoutingError",
     "SpecError",
+    "StateError",
+    "StateLocked",
+    "StateStore",
     "SystemClock",
+    "TrafficRouter",
     "UnsupportedFeature",
     "WebProvider",
+    "Workload",
+    "WorkloadError",
     "compile_condition",
     "evaluate_result",
     "parse_duration",

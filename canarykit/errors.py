@@ -56,3 +56,30 @@ class ConditionEvaluationError(CanaryError):
 
 class ProviderError(CanaryError):
     """A metric provider could not produce a value (HTTP fault, timeout, bad payload)."""
+
+
+class RoutingError(CanaryError):
+    """A traffic router could not set or read the canary weight."""
+
+
+class WorkloadError(CanaryError):
+    """A workload could not start, scale, promote or remove the canary."""
+
+
+class StateError(CanaryError):
+    """A rollout's recorded state could not be read or written."""
+
+
+class StateLocked(StateError):
+    """Another process is driving this rollout (its state is locked)."""
+
+
+class RollbackFailed(CanaryError):
+    """Traffic could not be returned to stable: the one case that must page a human.
+
+    `last_known_weight` is the canary weight last confirmed by the router (None if never read).
+    """
+
+    def __init__(self, message: str, last_known_weight: int | None = None) -> None:
+        self.last_known_weight = last_known_weight
+        super().__init__(message)

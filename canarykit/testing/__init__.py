@@ -1,6 +1,8 @@
 """In-memory parts for testing canarykit code, and your own scripts, without real time or real services."""
 
 from canarykit.testing.clock import FakeClock
+from canarykit.testing.edges import InMemoryRouter, InMemoryWorkload
 from canarykit.testing.scripted import ScriptedProvider
+from canarykit.testing.state import InMemoryStateStore
 
-__all__ = ["FakeClock", "ScriptedProvider"]
+__all__ = ["FakeClock", "InMemoryRouter", "InMemoryStateStore", "InMemoryWorkload", "ScriptedProvider"]

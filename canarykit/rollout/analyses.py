@@ -1,0 +1,49 @@
+"""Analyses a rollout runs: background analysis from a step on, and the metrics sources both kinds accept."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from canarykit.analysis import AnalysisRun, Metric
+from canarykit.analysis.run import MeasurementListener
+from canarykit.clock import Clock
+from canarykit.errors import SpecError
+
+PrometheusOverride = Any
+
+
+def resolve_metrics(
+    source: Any, args: Mapping[str, str], prometheus: PrometheusOverride = None
+) -> list[Metric]:
+    """Metrics from a `Metric`, a template (with `metrics(args, prometheus)`), or a sequence of them."""
+    if isinstance(source, Metric):
+        return [source]
+    if callable(getattr(source, "metrics", None)):
+        metrics: list[Metric] = source.metrics(args, prometheus)
+        return metrics
+    if isinstance(source, Sequence) and not isinstance(source, str):
+        return [metric for item in source for metric in resolve_metrics(item, args, prometheus)]
+    raise SpecError(f"analysis needs Metrics or AnalysisTemplates, got {source!r}")
+
+
+@dataclass(frozen=True)
+class BackgroundAnalysis:
+    """Analysis that starts when the step index reaches `starting_step` and runs until promotion or abort."""
+
+    source: Any
+    args: Mapping[str, str] = field(default_factory=dict)
+    starting_step: int = 0
+    prometheus: PrometheusOverride = None
+
+    def __post_init__(self) -> None:
+        if self.starting_step < 0:
+            raise SpecError(f"starting_step must be >= 0, got {self.starting_step}")
+        self.metrics()  # validates the source, its args and its metrics before anything runs
+
+    def metrics(self) -> list[Metric]:
+        return resolve_metrics(self.source, self.args, self.prometheus)
+
+    def start(self, clock: Clock, name: str, listener: MeasurementListener) -> AnalysisRun:
+        return AnalysisRun(self.metrics(), clock=clock, name=name, on_measurement=listener)

@@ -1,0 +1,61 @@
+"""The two endings: promotion (weight 100, promote, weight 0, canary removed) and rollback."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from canarykit.rollout import events as ev
+from canarykit.rollout.rollback import retry, return_traffic_to_stable
+from canarykit.rollout.status import RolloutPhase
+
+if TYPE_CHECKING:
+    from canarykit.rollout.stepper import Stepper
+
+POLL = 1.0
+
+
+def complete(stepper: Stepper, now: float) -> float | None:
+    """Argo's order: weight 100, stable takes the canary's version, weight 0, canary removed later."""
+    status, rollout = stepper.status, stepper.rollout
+    if not status.promoted:
+        stepper.set_weight(100)
+        workload = rollout.workload
+        retry(lambda: workload.promote(status.version), rollout.clock, rollout.backoff, "promote")
+        if not workload.stable_ready():
+            return now + POLL
+        stepper._terminate_runs()
+        status.promoted = True
+        status.phase, status.message = RolloutPhase.HEALTHY, ""
+        stepper.set_weight(0)
+        status.scale_down_at = now + rollout.scale_down_delay
+        stepper.save()
+        rollout.emit(
+            ev.Promoted, f"Rollout completed update to revision {status.revision}", version=status.version
+        )
+    return _remove_canary_when_due(stepper, now)
+
+
+def roll_back(stepper: Stepper, now: float) -> float | None:
+    """Traffic to stable first (confirmed, or `RollbackFailed`), then the canary removed after the delay."""
+    status, rollout = stepper.status, stepper.rollout
+    if status.scale_down_at is None:
+        return_traffic_to_stable(rollout.router, rollout.clock, rollout.backoff)
+        if status.weight != 0 or not status.weight_history:
+            status.weight_history.append(0)
+        status.weight = 0
+        status.scale_down_at = rollout.clock.now() + rollout.abort_scale_down_delay
+        stepper.save()
+        rollout.emit(ev.RolledBack, "traffic returned to stable", weight=0)
+    return _remove_canary_when_due(stepper, now)
+
+
+def _remove_canary_when_due(stepper: Stepper, now: float) -> float | None:
+    status, rollout = stepper.status, stepper.rollout
+    assert status.scale_down_at is not None
+    if now < status.scale_down_at:
+        return status.scale_down_at
+    workload = rollout.workload
+    retry(workload.remove_canary, rollout.clock, rollout.backoff, "remove canary")
+    status.finished, status.finished_at = True, now
+    stepper.save()
+    return None

@@ -1,0 +1,164 @@
+"""A `StateStore` on the local disk: one JSON file per rollout, saved atomically, locked with `flock`."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from canarykit.errors import StateError, StateLocked
+
+_NAME = re.compile(r"[A-Za-z0-9._-]{1,253}")
+
+
+def check_state_name(name: str) -> str:
+    """Return `name` if it is a valid rollout name (`[A-Za-z0-9._-]`, 1..253 chars), else raise StateError."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise StateError(f"invalid rollout name {name!r}: use 1 to 253 of A-Z a-z 0-9 . _ -")
+    return name
+
+
+def encode_record(name: str, record: Mapping[str, Any]) -> str:
+    """The record as strict JSON text with sorted keys; StateError if it is not JSON-able."""
+    try:
+        return json.dumps(record, sort_keys=True, indent=2, allow_nan=False) + "\n"
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise StateError(f"state of rollout {name!r} is not JSON-able: {exc}") from exc
+
+
+def decode_record(text: str, source: str) -> dict[str, Any]:
+    """Parse a saved record; StateError naming `source` if it is not a JSON object."""
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise StateError(f"corrupt rollout state in {source}: {exc}") from exc
+    if not isinstance(value, dict):
+        raise StateError(f"corrupt rollout state in {source}: expected an object, got {type(value).__name__}")
+    return value
+
+
+class FileStateStore:
+    """Keeps `<directory>/<name>.json` per rollout; `lock(name)` holds `flock` on `<directory>/<name>.lock`.
+
+    The lock is not re-entrant: taking it again while held, even through the same store object in the
+    same thread, raises `StateLocked`. The OS drops it when the holding process dies, so a killed driver
+    never leaves a stale lock. The directory is created on the first `save` or `lock`.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+
+    def path(self, name: str) -> Path:
+        """Where the record of rollout `name` is kept."""
+        return self.directory / f"{check_state_name(name)}.json"
+
+    def load(self, name: str) -> dict[str, Any] | None:
+        path = self.path(name)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StateError(f"cannot read rollout state {path}: {exc}") from exc
+        return decode_record(text, str(path))
+
+    def save(self, name: str, record: Mapping[str, Any]) -> None:
+        path = self.path(name)
+        data = encode_record(name, record).encode("utf-8")
+        try:
+            self._make_directory()
+            _replace_atomically(path, data)
+        except OSError as exc:
+            raise StateError(f"cannot write rollout state {path}: {exc}") from exc
+
+    def lock(self, name: str) -> AbstractContextManager[None]:
+        path = self.directory / f"{check_state_name(name)}.lock"
+        return _hold_flock(name, path, self._make_directory)
+
+    def _make_directory(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+
+def _replace_atomically(path: Path, data: bytes) -> None:
+    """Write a temp file beside `path`, fsync it, rename it over `path`, then fsync the directory."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    _fsync_directory(path.parent)
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _hold_flock(name: str, path: Path, make_directory: Callable[[], None]) -> Iterator[None]:
+    """Hold an exclusive, non-blocking flock on `path`, with our pid written in it, for the block."""
+    try:
+        make_directory()
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise StateError(f"cannot open lock file {path}: {exc}") from exc
+    try:
+        _acquire(fd, name, path)
+        try:
+            yield
+        finally:
+            _write_pid(fd, "")
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _acquire(fd: int, name: str, path: Path) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise StateLocked(_refusal(name, path, _read_pid(fd))) from None
+    except OSError as exc:
+        raise StateError(f"cannot lock {path}: {exc}") from exc
+    _write_pid(fd, f"{os.getpid()}\n")
+
+
+def _refusal(name: str, path: Path, holder: int | None) -> str:
+    if holder == os.getpid():
+        who = f"this process (pid {holder}) already holds it; the lock is not re-entrant"
+    elif holder is not None:
+        who = f"held by pid {holder}"
+    else:
+        who = "held by another driver"
+    return f"rollout {name!r} is locked ({who}; lock file {path})"
+
+
+def _write_pid(fd: int, text: str) -> None:
+    """Replace the lock file's content; best effort, since the flock is what matters."""
+    with contextlib.suppress(OSError):
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, text.encode("ascii"), 0)
+
+
+def _read_pid(fd: int) -> int | None:
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii").strip()
+        return int(text) if text else None
+    except (OSError, ValueError):
+        return None

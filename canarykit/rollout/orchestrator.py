@@ -1,0 +1,170 @@
+"""`Rollout`: walks the steps, runs analysis beside them, promotes or rolls back (Argo's canary reconcile)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from canarykit.analysis import AnalysisResult, AnalysisRun
+from canarykit.clock import Clock, SystemClock
+from canarykit.durations import Duration, parse_duration
+from canarykit.errors import SpecError
+from canarykit.rollout import events as ev
+from canarykit.rollout.analyses import BackgroundAnalysis
+from canarykit.rollout.result import RolloutResult
+from canarykit.rollout.rollback import Backoff
+from canarykit.rollout.status import RolloutPhase, RolloutStatus
+from canarykit.rollout.stepper import Stepper
+from canarykit.rollout.store import StateStore
+from canarykit.steps import Plan, Step
+from canarykit.traffic import TrafficRouter
+from canarykit.workload import Workload
+
+log = logging.getLogger("canarykit.rollout")
+EventListener = Callable[[ev.Event], None]
+POLICIES = ("rollback", "pause")
+DEFAULT_BACKOFF = Backoff()
+MAX_NAP = 1.0
+"""Longest single wait in `run()`, so commands from other threads are seen within a second."""
+
+
+class Rollout:
+    """A canary rollout of one version, embedded in the caller's script.
+
+    `run(version)` blocks until Healthy or rolled back and returns a `RolloutResult`; `advance()` does what is
+    due now and returns when to call again, so one loop can drive many rollouts. `promote()`, `abort()` and
+    `retry()` may be called from any thread while `run()` blocks.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        steps: Sequence[Step],
+        router: TrafficRouter,
+        workload: Workload,
+        analysis: BackgroundAnalysis | None = None,
+        clock: Clock | None = None,
+        state: StateStore | None = None,
+        on_event: EventListener | None = None,
+        scale_down_delay: Duration = 30,
+        abort_scale_down_delay: Duration = 30,
+        progress_deadline: Duration = 600,
+        failure_policy: str = "rollback",
+        backoff: Backoff = DEFAULT_BACKOFF,
+    ) -> None:
+        if not name:
+            raise SpecError("a rollout needs a name")
+        if failure_policy not in POLICIES:
+            raise SpecError(f"failure_policy must be one of {POLICIES}, got {failure_policy!r}")
+        self.name = name
+        self.plan = Plan(steps)
+        if analysis is not None and analysis.starting_step > len(self.plan):
+            raise SpecError(
+                f"starting_step {analysis.starting_step} is past the last step ({len(self.plan)})"
+            )
+        self.router, self.workload, self.analysis = router, workload, analysis
+        self.clock: Clock = clock or SystemClock()
+        self.store = state
+        self.failure_policy = failure_policy
+        self.backoff = backoff
+        self.scale_down_delay = parse_duration(scale_down_delay, "scale_down_delay")
+        self.abort_scale_down_delay = parse_duration(abort_scale_down_delay, "abort_scale_down_delay")
+        self.progress_deadline = parse_duration(progress_deadline, "progress_deadline")
+        self._listeners: list[EventListener] = [on_event] if on_event else []
+        self._lock = threading.RLock()
+        self._events: list[ev.Event] = []
+        self._analyses: list[AnalysisRun] = []
+        self._stepper: Stepper | None = None
+
+    @property
+    def status(self) -> RolloutStatus | None:
+        return self._stepper.status if self._stepper else None
+
+    def start(self, version: str) -> None:
+        """Begin (or resume, when the state store holds an unfinished rollout of `version`) a rollout."""
+        with self._lock:
+            status = self._recorded(version) or RolloutStatus(self.name, version, started_at=self.clock.now())
+            self._stepper = Stepper(self, status)
+            self._stepper.save()
+
+    def advance(self) -> float | None:
+        """Do everything due now; return when to call again (unix seconds), None once finished."""
+        with self._lock:
+            return self._require().advance()
+
+    def run(self, version: str) -> RolloutResult:
+        """Roll `version` out to the end: Healthy, or rolled back (Degraded). Never raises for a rollback."""
+        self.start(version)
+        while (wake := self.advance()) is not None:
+            now = self.clock.now()
+            self.clock.sleep(max(0.0, min(wake, now + MAX_NAP) - now))
+        return self.result()
+
+    def promote(self, full: bool = False) -> None:
+        """Go on past a pause (or the current step); `full=True` skips the remaining steps and analysis."""
+        with self._lock:
+            self._require().promote(full)
+
+    def abort(self, reason: str = "") -> None:
+        """Stop and roll back: traffic to stable at once, the canary removed after the abort delay."""
+        with self._lock:
+            self._require().abort(reason)
+
+    def retry(self) -> None:
+        """Start an aborted rollout again from its first step."""
+        with self._lock:
+            self._require().retry()
+
+    def result(self) -> RolloutResult:
+        with self._lock:
+            status = self._require().status
+            return RolloutResult(
+                self.name,
+                status.version,
+                status.phase,
+                status.message,
+                min(status.step_index, len(self.plan)),
+                len(self.plan),
+                tuple(status.weight_history),
+                tuple(self.analysis_results()),
+                tuple(self._events),
+            )
+
+    def analysis_results(self) -> list[AnalysisResult]:
+        return [run.result() for run in self._analyses]
+
+    def add_listener(self, listener: EventListener) -> None:
+        self._listeners.append(listener)
+
+    def emit(self, kind: type[ev.Event], message: str, **fields: Any) -> None:
+        """Record an event and hand it to the listeners and to `logging`."""
+        event = kind(self.clock.now(), self.name, message, **fields)
+        self._events.append(event)
+        log.info("%s: %s", self.name, message)
+        for listener in self._listeners:
+            listener(event)
+
+    def track(self, run: AnalysisRun) -> AnalysisRun:
+        self._analyses.append(run)
+        return run
+
+    def _recorded(self, version: str) -> RolloutStatus | None:
+        record = self.store.load(self.name) if self.store else None
+        if record is None:
+            return None
+        status = RolloutStatus.from_dict(record)
+        if status.version == version and not status.finished:
+            return status
+        return RolloutStatus(self.name, version, revision=status.revision + 1, started_at=self.clock.now())
+
+    def _require(self) -> Stepper:
+        if self._stepper is None:
+            raise SpecError(
+                f"rollout {self.name!r} has not been started: call run(version) or start(version)"
+            )
+        return self._stepper
+
+
+__all__ = ["Rollout", "RolloutPhase"]

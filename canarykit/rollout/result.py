@@ -1,0 +1,62 @@
+"""The outcome of a rollout, as a value: a rollback is a result, not an exception."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from canarykit.analysis import AnalysisResult
+from canarykit.errors import CanaryError
+from canarykit.rollout.events import Event
+from canarykit.rollout.status import RolloutPhase
+
+
+class RolloutAborted(CanaryError):
+    """Raised by `RolloutResult.raise_for_status()` when the rollout did not end Healthy."""
+
+    def __init__(self, result: RolloutResult) -> None:
+        self.result = result
+        super().__init__(f"rollout {result.name!r} ended {result.phase.value}: {result.message}")
+
+
+@dataclass(frozen=True)
+class RolloutResult:
+    """Phase and message (Argo's), steps done, weights applied, analyses, and every event in order."""
+
+    name: str
+    version: str
+    phase: RolloutPhase
+    message: str
+    steps_done: int
+    steps_total: int
+    weight_history: tuple[int, ...]
+    analyses: tuple[AnalysisResult, ...]
+    events: tuple[Event, ...]
+
+    @property
+    def healthy(self) -> bool:
+        return self.phase is RolloutPhase.HEALTHY
+
+    def raise_for_status(self) -> RolloutResult:
+        """Return self when Healthy, else raise `RolloutAborted`."""
+        if not self.healthy:
+            raise RolloutAborted(self)
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The audit record: every measurement and every decision, with times."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "phase": self.phase.value,
+            "message": self.message,
+            "stepsDone": self.steps_done,
+            "stepsTotal": self.steps_total,
+            "weightHistory": list(self.weight_history),
+            "analyses": [analysis.to_dict() for analysis in self.analyses],
+            "events": [event.to_dict() for event in self.events],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)

@@ -1,0 +1,65 @@
+"""The rollback executor: traffic back to stable first, confirmed; transient faults retried with backoff."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from canarykit.clock import Clock
+from canarykit.errors import RollbackFailed
+from canarykit.traffic import TrafficRouter
+
+log = logging.getLogger("canarykit.rollback")
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Retry policy: `attempts` tries, waiting `initial` seconds, multiplied by `factor` up to `maximum`."""
+
+    attempts: int = 6
+    initial: float = 0.5
+    factor: float = 2.0
+    maximum: float = 10.0
+
+    def delays(self) -> list[float]:
+        return [min(self.initial * self.factor**n, self.maximum) for n in range(self.attempts - 1)]
+
+
+def retry(action: Callable[[], _T], clock: Clock, backoff: Backoff, what: str) -> _T:
+    """`action()`, retried on any exception after the backoff's delays; the last failure is raised."""
+    for delay in backoff.delays():
+        try:
+            return action()
+        except Exception as fault:
+            log.warning("%s failed (%s); retrying in %.1f s", what, fault, delay)
+            clock.sleep(delay)
+    return action()
+
+
+def return_traffic_to_stable(router: TrafficRouter, clock: Clock, backoff: Backoff = Backoff()) -> None:
+    """Set the canary weight to 0 and read it back; `RollbackFailed` when that cannot be confirmed."""
+    last_known: list[int | None] = [None]
+
+    def set_and_confirm() -> None:
+        router.set_weight(0)
+        last_known[0] = router.get_weight()
+        if last_known[0] != 0:
+            raise RuntimeError(f"router reports weight {last_known[0]} after setting 0")
+
+    try:
+        retry(set_and_confirm, clock, backoff, "returning traffic to stable")
+    except Exception as fault:
+        weight = last_known[0]
+        if weight is None:
+            weight = _read_weight(router)
+        raise RollbackFailed(f"could not return traffic to stable: {fault}", weight) from fault
+
+
+def _read_weight(router: TrafficRouter) -> int | None:
+    try:
+        return router.get_weight()
+    except Exception:
+        return None

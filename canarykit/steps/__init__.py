@@ -1,0 +1,16 @@
+"""Step strategies: what a canary does, step by step, as plain tuples built by composable strategies."""
+
+from canarykit.steps.kinds import Analysis, Pause, SetCanaryScale, SetWeight, Step
+from canarykit.steps.plans import Plan, explicit, exponential, linear
+
+__all__ = [
+    "Analysis",
+    "Pause",
+    "Plan",
+    "SetCanaryScale",
+    "SetWeight",
+    "Step",
+    "explicit",
+    "exponential",
+    "linear",
+]

@@ -1,0 +1,93 @@
+"""The kinds of step a canary plan is made of (Argo's canary steps)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from canarykit.durations import Duration, parse_duration
+from canarykit.errors import SpecError
+
+MAX_WEIGHT = 100
+
+
+@dataclass(frozen=True)
+class SetWeight:
+    """Send `weight` percent of traffic to the canary."""
+
+    weight: int
+
+    def __post_init__(self) -> None:
+        if isinstance(self.weight, bool) or not isinstance(self.weight, int):
+            raise SpecError(f"SetWeight needs an integer weight, got {self.weight!r}")
+        if not 0 <= self.weight <= MAX_WEIGHT:
+            raise SpecError("SetWeight needs to be between 0 and 100")
+
+    def __repr__(self) -> str:
+        return f"SetWeight({self.weight})"
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Hold the current weight for `duration`; `None` holds until `promote()` is called."""
+
+    duration: Duration | None = None
+    seconds: float | None = field(init=False, compare=False, repr=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.duration is not None:
+            object.__setattr__(self, "seconds", parse_duration(self.duration, "pause.duration"))
+
+    @property
+    def indefinite(self) -> bool:
+        return self.duration is None
+
+    def __repr__(self) -> str:
+        return "Pause()" if self.duration is None else f"Pause({self.duration!r})"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Run an analysis that must succeed before the plan goes on.
+
+    `source` is a sequence of `Metric`s or an object with `metrics(args, prometheus)` (an Argo template).
+    """
+
+    source: Any
+    args: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __repr__(self) -> str:
+        name = getattr(self.source, "name", None) or f"{len(self.source)} metrics"
+        return f"Analysis({name!r})"
+
+
+@dataclass(frozen=True)
+class SetCanaryScale:
+    """Scale the canary independently of its traffic weight: exactly one of the three fields."""
+
+    replicas: int | None = None
+    weight: int | None = None
+    match_traffic_weight: bool = False
+
+    def __post_init__(self) -> None:
+        chosen = [self.replicas is not None, self.weight is not None, self.match_traffic_weight]
+        if sum(chosen) != 1:
+            raise SpecError("SetCanaryScale needs exactly one of replicas, weight or match_traffic_weight")
+        if self.replicas is not None and self.replicas < 0:
+            raise SpecError("SetCanaryScale replicas must be >= 0")
+        if self.weight is not None and not 0 <= self.weight <= MAX_WEIGHT:
+            raise SpecError("SetCanaryScale weight needs to be between 0 and 100")
+
+
+Step = SetWeight | Pause | Analysis | SetCanaryScale
+STEP_TYPES = (SetWeight, Pause, Analysis, SetCanaryScale)
+
+
+def check_steps(steps: Sequence[Any]) -> tuple[Step, ...]:
+    """`steps` as a tuple, each checked to be a step."""
+    for index, step in enumerate(steps):
+        if not isinstance(step, STEP_TYPES):
+            raise SpecError(f"steps[{index}]: expected a step, got {step!r}")
+    return tuple(steps)

@@ -1,0 +1,75 @@
+"""In-memory traffic router and workload that record what was asked of them."""
+
+from __future__ import annotations
+
+from canarykit.errors import RoutingError, WorkloadError
+
+
+class InMemoryRouter:
+    """A router holding the weight in memory; `history` lists every weight set, in order.
+
+    `fail_next(n)` makes the next `n` calls to `set_weight` raise `RoutingError` (a flaky router).
+    """
+
+    def __init__(self, weight: int = 0) -> None:
+        self.weight = weight
+        self.history: list[int] = []
+        self._failures = 0
+
+    def fail_next(self, count: int) -> None:
+        self._failures = count
+
+    def set_weight(self, weight: int) -> None:
+        if self._failures > 0:
+            self._failures -= 1
+            raise RoutingError(f"injected failure setting weight {weight}")
+        self.weight = weight
+        self.history.append(weight)
+
+    def get_weight(self) -> int:
+        return self.weight
+
+
+class InMemoryWorkload:
+    """A workload whose replicas are ready at once (or after `not_ready_polls` readiness checks).
+
+    `events` records every call, e.g. `["start green", "scale 1", "promote green", "remove canary"]`.
+    """
+
+    def __init__(self, stable_version: str = "stable", replicas: int = 1, not_ready_polls: int = 0) -> None:
+        self.stable_version = stable_version
+        self.canary_version: str | None = None
+        self.canary_replicas = 0
+        self.replicas = replicas
+        self.not_ready_polls = not_ready_polls
+        self.events: list[str] = []
+
+    def start_canary(self, version: str) -> None:
+        self.canary_version = version
+        self.events.append(f"start {version}")
+
+    def scale_canary(self, replicas: int) -> None:
+        if self.canary_version is None:
+            raise WorkloadError("no canary to scale")
+        if replicas != self.canary_replicas:
+            self.canary_replicas = replicas
+            self.events.append(f"scale {replicas}")
+
+    def canary_ready(self) -> bool:
+        if self.not_ready_polls > 0:
+            self.not_ready_polls -= 1
+            return False
+        return True
+
+    def promote(self, version: str) -> None:
+        self.stable_version = version
+        self.events.append(f"promote {version}")
+
+    def stable_ready(self) -> bool:
+        return True
+
+    def remove_canary(self) -> None:
+        if self.canary_version is not None:
+            self.events.append("remove canary")
+        self.canary_version = None
+        self.canary_replicas = 0

@@ -1,0 +1,5 @@
+"""Traffic routers: move a share of requests to the canary, and say where it stands."""
+
+from canarykit.traffic.base import TrafficRouter
+
+__all__ = ["TrafficRouter"]
