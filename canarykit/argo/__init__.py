@@ -1,5 +1,13 @@
-"""Argo Rollouts YAML (AnalysisTemplate, ClusterAnalysisTemplate), read and validated before anything runs."""
+"""Argo Rollouts YAML (Rollout, AnalysisTemplate, ClusterAnalysisTemplate), validated before anything runs."""
 
 from canarykit.argo.analysis_template import AnalysisTemplate, load_analysis_template
+from canarykit.argo.rollout import BackgroundSpec, NginxRouting, RolloutSpec, load
 
-__all__ = ["AnalysisTemplate", "load_analysis_template"]
+__all__ = [
+    "AnalysisTemplate",
+    "BackgroundSpec",
+    "NginxRouting",
+    "RolloutSpec",
+    "load",
+    "load_analysis_template",
+]

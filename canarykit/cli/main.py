@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from canarykit.cli import analyze
+from canarykit.cli import analyze, plan
 from canarykit.errors import CanaryError
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what canarykit does to stderr")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     analyze.register(commands)
+    plan.register(commands)
     return parser
 
 

@@ -34,6 +34,7 @@ class RolloutStatus:
     message: str = ""
     step_index: int = 0
     weight: int = 0
+    pending_weight: int | None = None
     pause_reason: str | None = None
     pause_started_at: float | None = None
     aborted: bool = False

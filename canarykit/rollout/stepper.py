@@ -194,13 +194,10 @@ class Stepper:
             return
         previous = status.weight
         router = self.rollout.router
-        retry(
-            lambda: router.set_weight(weight),
-            self.rollout.clock,
-            self.rollout.backoff,
-            f"set weight {weight}",
-        )
-        status.weight = weight
+        status.pending_weight = weight  # the intent is on record before the action
+        self.save()
+        retry(lambda: router.set_weight(weight), self.rollout.clock, self.rollout.backoff, f"weight {weight}")
+        status.weight, status.pending_weight = weight, None
         status.weight_history.append(weight)
         self.save()
         self.rollout.emit(
@@ -251,7 +248,9 @@ class Stepper:
             status.promote_full = True
             self._terminate_runs()
             status.step_index = len(self.rollout.plan)
-        elif status.pause_reason in (INCONCLUSIVE_ANALYSIS, "AnalysisFailed"):
+        elif (
+            status.pause_reason in (INCONCLUSIVE_ANALYSIS, "AnalysisFailed") and not self._on_analysis_step()
+        ):
             self.background_done = False
         elif status.step_index < len(self.rollout.plan):
             self._step_done(self.rollout.clock.now())
@@ -259,6 +258,10 @@ class Stepper:
         status.pause_reason, status.pause_started_at = None, None
         status.phase = RolloutPhase.PROGRESSING
         self.save()
+
+    def _on_analysis_step(self) -> bool:
+        plan = self.rollout.plan
+        return self.status.step_index < len(plan) and isinstance(plan[self.status.step_index], Analysis)
 
     def retry(self) -> None:
         status = self.status

@@ -1,0 +1,157 @@
+"""Argo `Rollout` YAML -> `RolloutSpec`: the canary plan, background analysis and NGINX routing, validated.
+
+`load()` reads files or YAML text (multi-document allowed), keeps the Rollout, AnalysisTemplates and
+ClusterAnalysisTemplates, ignores everything else (Services, Ingresses...) and raises every problem as a
+`SpecError` (with `.path`) before anything runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from canarykit.argo.analysis_template import TEMPLATE_KINDS, AnalysisTemplate
+from canarykit.argo.documents import Source, read_documents, validate
+from canarykit.argo.models import AnalysisTemplateDocument
+from canarykit.argo.rollout_analysis import TemplateIndex, check_analysis, resolve_args
+from canarykit.argo.rollout_models import (
+    BackgroundAnalysisModel,
+    CanaryStrategyModel,
+    RolloutDocument,
+    RolloutMetadata,
+)
+from canarykit.argo.rollout_steps import StepConverter
+from canarykit.argo.rollout_validate import CANARY, validate_spec
+from canarykit.errors import SpecError
+from canarykit.steps import Plan
+from canarykit.steps.kinds import MAX_WEIGHT
+
+DEFAULT_ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io"
+DEFAULT_SCALE_DOWN_DELAY = 30.0
+
+
+def _empty() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class NginxRouting:
+    """`trafficRouting.nginx`. Annotation keys are as written; the router prepends the prefix as Argo does."""
+
+    stable_ingresses: tuple[str, ...]
+    annotation_prefix: str = DEFAULT_ANNOTATION_PREFIX
+    additional_ingress_annotations: Mapping[str, str] = field(default_factory=_empty)
+    canary_ingress_annotations: Mapping[str, str] = field(default_factory=_empty)
+    max_weight: int | None = None
+
+
+@dataclass(frozen=True)
+class BackgroundSpec:
+    """`strategy.canary.analysis`: starts at step `starting_step` (0-based) and runs to the end."""
+
+    templates: tuple[AnalysisTemplate, ...]
+    args: Mapping[str, str] = field(default_factory=_empty)
+    starting_step: int = 0
+
+
+@dataclass(frozen=True)
+class RolloutSpec:
+    """A validated canary Rollout. Durations are seconds; `document` is the full parsed YAML."""
+
+    name: str
+    namespace: str | None
+    replicas: int
+    steps: Plan
+    background: BackgroundSpec | None
+    canary_service: str | None
+    stable_service: str | None
+    nginx: NginxRouting | None
+    scale_down_delay: float
+    abort_scale_down_delay: float
+    progress_deadline: float
+    pod_template: Mapping[str, Any]
+    templates: Mapping[str, AnalysisTemplate]
+    document: RolloutDocument | None = field(default=None, compare=False, repr=False)
+
+
+def load(*sources: Source) -> RolloutSpec:
+    """The one Rollout in `sources` (paths or YAML text), with analysis templates from the same sources."""
+    if not sources:
+        raise SpecError("load() needs at least one file or YAML text")
+    rollouts: list[RolloutDocument] = []
+    templates: list[AnalysisTemplate] = []
+    for source in sources:
+        name, documents = read_documents(source)
+        for document in documents:
+            kind = document.get("kind")
+            if kind == "Rollout":
+                rollouts.append(validate(RolloutDocument, document, name))
+            elif kind in TEMPLATE_KINDS:
+                templates.append(AnalysisTemplate(validate(AnalysisTemplateDocument, document, name)))
+    if len(rollouts) != 1:
+        raise SpecError(f"expected exactly one Rollout, found {len(rollouts)}")
+    return build(rollouts[0], TemplateIndex(templates))
+
+
+def build(document: RolloutDocument, templates: TemplateIndex) -> RolloutSpec:
+    """A `RolloutSpec` from a parsed Rollout and the templates it may reference."""
+    spec = document.spec
+    canary = validate_spec(spec)
+    routing = canary.traffic_routing
+    max_weight = (routing.max_traffic_weight if routing else None) or MAX_WEIGHT
+    steps = StepConverter(templates, document.metadata, max_weight).plan(canary.steps, f"{CANARY}.steps")
+    return RolloutSpec(
+        name=document.metadata.name,
+        namespace=document.metadata.namespace,
+        replicas=spec.replicas,
+        steps=steps,
+        background=_background(canary.analysis, len(steps), templates, document.metadata),
+        canary_service=canary.canary_service or None,
+        stable_service=canary.stable_service or None,
+        nginx=_nginx(canary),
+        scale_down_delay=_seconds(canary.scale_down_delay_seconds),
+        abort_scale_down_delay=_seconds(canary.abort_scale_down_delay_seconds),
+        progress_deadline=float(spec.progress_deadline_seconds),
+        pod_template=MappingProxyType(dict(spec.template or {})),
+        templates=templates.by_name(),
+        document=document,
+    )
+
+
+def _background(
+    analysis: BackgroundAnalysisModel | None,
+    step_count: int,
+    templates: TemplateIndex,
+    metadata: RolloutMetadata,
+) -> BackgroundSpec | None:
+    path = f"{CANARY}.analysis"
+    if analysis is None or not analysis.templates:
+        return None
+    starting_step = analysis.starting_step or 0
+    if not 0 <= starting_step < max(step_count, 1):
+        message = f"startingStep {starting_step} is out of range: the rollout has {step_count} steps"
+        raise SpecError(message, f"{path}.startingStep")
+    resolved = templates.resolve(analysis.templates, path)
+    args = resolve_args(analysis.args, metadata, path)
+    check_analysis(analysis, resolved, args, path, inline=False)
+    return BackgroundSpec(templates=resolved, args=MappingProxyType(args), starting_step=starting_step)
+
+
+def _nginx(canary: CanaryStrategyModel) -> NginxRouting | None:
+    routing = canary.traffic_routing
+    if routing is None or routing.nginx is None:
+        return None
+    nginx = routing.nginx
+    return NginxRouting(
+        stable_ingresses=(nginx.stable_ingress,) if nginx.stable_ingress else nginx.stable_ingresses,
+        annotation_prefix=nginx.annotation_prefix or DEFAULT_ANNOTATION_PREFIX,
+        additional_ingress_annotations=MappingProxyType(dict(nginx.additional_ingress_annotations)),
+        canary_ingress_annotations=MappingProxyType(dict(nginx.canary_ingress_annotations)),
+        max_weight=routing.max_traffic_weight,
+    )
+
+
+def _seconds(value: int | None) -> float:
+    return DEFAULT_SCALE_DOWN_DELAY if value is None else float(value)

@@ -1,0 +1,115 @@
+"""The analysis parts of a Rollout: template references, rollout args, and Argo's checks on them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+from canarykit.argo.analysis_template import AnalysisTemplate
+from canarykit.argo.rollout_models import (
+    ArgumentValueFrom,
+    RolloutAnalysis,
+    RolloutArgument,
+    RolloutMetadata,
+    TemplateReference,
+)
+from canarykit.errors import ArgumentError, SpecError, UnsupportedFeature
+
+INVALID_ARGS = "Analyses arguments must refer to valid object metadata supported by downwardAPI"
+_METADATA_KEY = re.compile(r"metadata\.(labels|annotations)\['(.*)'\]")
+
+
+class TemplateIndex:
+    """Loaded AnalysisTemplates and ClusterAnalysisTemplates, looked up as a Rollout references them."""
+
+    def __init__(self, templates: Iterable[AnalysisTemplate]) -> None:
+        self._by_kind: dict[tuple[str, str], AnalysisTemplate] = {}
+        for template in templates:
+            key = (template.kind, template.name)
+            if key in self._by_kind:
+                raise SpecError(f'{template.kind} "{template.name}" is defined more than once')
+            self._by_kind[key] = template
+
+    def by_name(self) -> Mapping[str, AnalysisTemplate]:
+        """Every template by name (an AnalysisTemplate wins over a ClusterAnalysisTemplate of that name)."""
+        ordered = sorted(self._by_kind.values(), key=lambda t: t.kind != "ClusterAnalysisTemplate")
+        return MappingProxyType({template.name: template for template in ordered})
+
+    def resolve(self, references: tuple[TemplateReference, ...], path: str) -> tuple[AnalysisTemplate, ...]:
+        """The templates `references` name; one not loaded is a `SpecError` at its `templateName`."""
+        found: list[AnalysisTemplate] = []
+        for index, reference in enumerate(references):
+            kind = "ClusterAnalysisTemplate" if reference.cluster_scope else "AnalysisTemplate"
+            template = self._by_kind.get((kind, reference.template_name))
+            if template is None:
+                where = f"{path}.templates[{index}].templateName"
+                raise SpecError(f'{kind} "{reference.template_name}" not found', where)
+            found.append(template)
+        return tuple(found)
+
+
+def resolve_args(args: tuple[RolloutArgument, ...], metadata: RolloutMetadata, path: str) -> dict[str, str]:
+    """Rollout args by name: `value`s, and `valueFrom.fieldRef` on the Rollout's own metadata."""
+    values: dict[str, str] = {}
+    for index, argument in enumerate(args):
+        where = f"{path}.args[{index}]"
+        if argument.value is not None:
+            values[argument.name] = argument.value
+        elif argument.value_from is not None:
+            values[argument.name] = _value_from(argument.value_from, metadata, f"{where}.valueFrom")
+    return values
+
+
+def _value_from(source: ArgumentValueFrom, metadata: RolloutMetadata, path: str) -> str:
+    if source.pod_template_hash_value is not None:
+        raise UnsupportedFeature(
+            "podTemplateHashValue args are not supported", f"{path}.podTemplateHashValue"
+        )
+    if source.field_ref is None:
+        raise ArgumentError("valueFrom needs podTemplateHashValue or fieldRef", path)
+    field_path = source.field_ref.field_path
+    where = f"{path}.fieldRef.fieldPath"
+    if not field_path.startswith("metadata"):
+        raise UnsupportedFeature(f"fieldRef {field_path!r}: only metadata fields are supported", where)
+    if field_path == "metadata.name":
+        return metadata.name
+    if field_path == "metadata.namespace":
+        return metadata.namespace or ""
+    match = _METADATA_KEY.fullmatch(field_path)
+    if match is None:
+        raise SpecError(INVALID_ARGS, where)
+    labels = metadata.labels if match.group(1) == "labels" else metadata.annotations
+    return labels.get(match.group(2), "")
+
+
+def check_analysis(
+    analysis: RolloutAnalysis,
+    templates: tuple[AnalysisTemplate, ...],
+    args: Mapping[str, str],
+    path: str,
+    inline: bool,
+) -> None:
+    """Argo's checks on an analysis: every template arg resolvable; step analyses must end."""
+    if analysis.dry_run:
+        raise UnsupportedFeature("dryRun on a Rollout analysis is not supported", f"{path}.dryRun")
+    supplied = {argument.name for argument in analysis.args} | set(args)
+    for template in templates:
+        for argument in template.spec.args:
+            if argument.value is None and argument.value_from is None and argument.name not in supplied:
+                message = f"AnalysisTemplate {template.name}: args.{argument.name} was not resolved"
+                raise ArgumentError(message, f"{path}.args")
+        if inline:
+            _check_finite(template, path)
+
+
+def _check_finite(template: AnalysisTemplate, path: str) -> None:
+    """A step analysis must end: a metric with an interval needs a count (Argo's EffectiveCount)."""
+    for metric in template.spec.metrics:
+        count = metric.count
+        if metric.interval and count in (None, 0, "0"):
+            message = (
+                f"AnalysisTemplate {template.name} has metric {metric.name} which runs indefinitely. "
+                f"Invalid value for count: {'<nil>' if count is None else count}"
+            )
+            raise SpecError(message, f"{path}.templates")

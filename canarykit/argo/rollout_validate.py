@@ -1,0 +1,124 @@
+"""Argo's Rollout spec validation (pkg/apis/rollouts/validation), first problem wins, with its field path."""
+
+from __future__ import annotations
+
+import re
+
+from canarykit.argo.models import IntOrString
+from canarykit.argo.rollout_models import (
+    UNSUPPORTED_ROUTERS,
+    CanaryStrategyModel,
+    RolloutSpecModel,
+    TrafficRoutingModel,
+)
+from canarykit.errors import SpecError, UnsupportedFeature
+
+MISSING_FIELD = "Rollout has missing field '{}'"
+CANARY = "spec.strategy.canary"
+DUPLICATED_SERVICES = (
+    "This rollout uses the same service for the stable and canary services, "
+    "but two different services are required."
+)
+SERVICES_REQUIRED = "Canary service and Stable service must to be set to use Traffic Routing"
+INGRESS_CHOICE = "Either StableIngress or StableIngresses must be configured. {} are configured."
+
+
+def validate_spec(spec: RolloutSpecModel) -> CanaryStrategyModel:
+    """Checks the Rollout spec as Argo does; returns the canary strategy."""
+    if spec.workload_ref is not None:
+        raise UnsupportedFeature("workloadRef is not supported; inline the pod template", "spec.workloadRef")
+    _check_selector(spec)
+    if spec.progress_deadline_seconds <= spec.min_ready_seconds:
+        raise SpecError("must be greater than minReadySeconds", "spec.progressDeadlineSeconds")
+    canary = _canary(spec)
+    _check_canary(canary)
+    return canary
+
+
+def _check_selector(spec: RolloutSpecModel) -> None:
+    selector = spec.selector
+    if selector is None:
+        raise SpecError(MISSING_FIELD.format(".spec.selector"), "spec.selector")
+    if not selector.match_labels and not selector.match_expressions:
+        raise SpecError("empty selector is invalid for deployment", "spec.selector")
+    template = spec.template or {}
+    if not (template.get("spec") or {}).get("containers"):
+        raise SpecError("Required value", "spec.template.spec.containers")
+    labels = (template.get("metadata") or {}).get("labels") or {}
+    if any(labels.get(key) != value for key, value in selector.match_labels.items()):
+        raise SpecError("`selector` does not match template `labels`", "spec.template.metadata.labels")
+
+
+def _canary(spec: RolloutSpecModel) -> CanaryStrategyModel:
+    strategy = spec.strategy
+    if strategy.canary is not None and strategy.blue_green is not None:
+        raise SpecError("Multiple Strategies can not be listed", "spec.strategy")
+    if strategy.blue_green is not None:
+        raise UnsupportedFeature("the blueGreen strategy is not supported", "spec.strategy.blueGreen")
+    if strategy.canary is None:
+        missing = MISSING_FIELD.format(".spec.strategy.canary or .spec.strategy.blueGreen")
+        raise SpecError(missing, "spec.strategy")
+    return strategy.canary
+
+
+def _check_canary(canary: CanaryStrategyModel) -> None:
+    if _int_or_percent(canary.max_surge) == 0 and _int_or_percent(canary.max_unavailable) == 0:
+        raise SpecError("MaxSurge and MaxUnavailable both can not be zero", f"{CANARY}.maxSurge")
+    for field in ("pingPong", "antiAffinity"):
+        if getattr(canary, snake_case(field)) is not None:
+            raise UnsupportedFeature(f"{field} is not supported", f"{CANARY}.{field}")
+    if canary.canary_service and canary.canary_service == canary.stable_service:
+        raise SpecError(DUPLICATED_SERVICES, f"{CANARY}.stableService")
+    routing = canary.traffic_routing
+    if routing is None:
+        _check_without_routing(canary)
+        return
+    _check_routing(routing)
+    for field in ("stableService", "canaryService"):
+        if not getattr(canary, snake_case(field)):
+            raise SpecError(SERVICES_REQUIRED, f"{CANARY}.{field}")
+    if canary.scale_down_delay_seconds is not None and canary.dynamic_stable_scale:
+        message = "Canary dynamicStableScale cannot be used with scaleDownDelaySeconds"
+        raise SpecError(message, f"{CANARY}.dynamicStableScale")
+
+
+def _check_without_routing(canary: CanaryStrategyModel) -> None:
+    if canary.scale_down_delay_seconds is not None:
+        message = "Canary scaleDownDelaySeconds can only be used with traffic routing"
+        raise SpecError(message, f"{CANARY}.scaleDownDelaySeconds")
+    if canary.dynamic_stable_scale:
+        raise SpecError(
+            "Canary dynamicStableScale can only be used with traffic routing", f"{CANARY}.dynamicStableScale"
+        )
+    if any(step.set_canary_scale is not None for step in canary.steps):
+        raise SpecError("SetCanaryScale requires TrafficRouting to be set", f"{CANARY}.trafficRouting")
+
+
+def _check_routing(routing: TrafficRoutingModel) -> None:
+    path = f"{CANARY}.trafficRouting"
+    for router in UNSUPPORTED_ROUTERS:
+        if getattr(routing, snake_case(router)) is not None:
+            raise UnsupportedFeature(
+                f"{router} traffic routing is not supported (NGINX only)", f"{path}.{router}"
+            )
+    nginx = routing.nginx
+    if nginx is None:
+        raise SpecError("trafficRouting needs a router: canarykit supports nginx", path)
+    single, multiple = bool(nginx.stable_ingress), bool(nginx.stable_ingresses)
+    if single == multiple:
+        raise SpecError(INGRESS_CHOICE.format("Both" if single else "Neither"), f"{path}.nginx")
+
+
+def _int_or_percent(value: IntOrString | None) -> int:
+    """Argo's getIntOrPercentValue with the default "25": "N%" is N, an int is itself, other strings atoi."""
+    if value is None:
+        return 25
+    if isinstance(value, int):
+        return value
+    match = re.fullmatch(r"(\d+)%", value) or re.fullmatch(r"([+-]?\d+)", value)
+    return int(match.group(1)) if match else 0
+
+
+def snake_case(name: str) -> str:
+    """`setCanaryScale` -> `set_canary_scale` (Argo's YAML name -> the model's attribute)."""
+    return re.sub(r"([A-Z])", lambda match: "_" + match.group(1).lower(), name)

@@ -1,0 +1,154 @@
+"""`canarykit plan`: print an Argo Rollout's steps, when each ends, and where analysis runs."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from canarykit.argo import AnalysisTemplate, RolloutSpec, load
+from canarykit.durations import parse_duration
+from canarykit.errors import DurationError
+from canarykit.steps import Analysis, Pause, SetCanaryScale, SetWeight, Step
+
+UNKNOWN = "+?"
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("plan", help="print the steps of an Argo Rollout and when each ends")
+    parser.add_argument(
+        "-f",
+        "--filename",
+        action="append",
+        required=True,
+        help="Rollout or AnalysisTemplate YAML (repeatable)",
+    )
+    parser.set_defaults(handler=run_command)
+
+
+def run_command(options: argparse.Namespace) -> int:
+    for line in render(load(*options.filename)):
+        print(line)
+    return 0
+
+
+def render(spec: RolloutSpec) -> list[str]:
+    """The plan as text lines: a header, one aligned line per step, and the total."""
+    rows = [("#", "step", "analysis", "ends at"), *_rows(spec)]
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    table = [
+        f"  {index:>{widths[0]}}  {action:<{widths[1]}}  {analysis:<{widths[2]}}  {ends}".rstrip()
+        for index, action, analysis, ends in rows
+    ]
+    return [_title(spec), _traffic(spec), *table, _total(spec)]
+
+
+def _title(spec: RolloutSpec) -> str:
+    name = f"{spec.namespace}/{spec.name}" if spec.namespace else spec.name
+    text = f"Rollout {name}: {len(spec.steps)} steps, "
+    if spec.background is None:
+        return text + "no background analysis"
+    names = _names(spec.background.templates)
+    return text + f"background analysis {names} from step {spec.background.starting_step}"
+
+
+def _traffic(spec: RolloutSpec) -> str:
+    if spec.nginx is None:
+        return f"traffic: by replica count ({_replicas(spec.replicas)}, no trafficRouting)"
+    ingresses = ", ".join(spec.nginx.stable_ingresses)
+    services = f"stable {spec.stable_service}, canary {spec.canary_service}"
+    return f"traffic: nginx ingress {ingresses}; {services}; {_replicas(spec.replicas)}"
+
+
+def _replicas(count: int) -> str:
+    return f"{count} replica" + ("" if count == 1 else "s")
+
+
+def _rows(spec: RolloutSpec) -> list[tuple[str, str, str, str]]:
+    rows: list[tuple[str, str, str, str]] = []
+    elapsed, unknown = 0.0, False
+    for index, step in enumerate(spec.steps):
+        seconds = _seconds(step)
+        if seconds is None:
+            unknown = True
+        else:
+            elapsed += seconds
+        ends = "until promoted" if isinstance(step, Pause) and step.indefinite else _clock(elapsed, unknown)
+        rows.append((str(index), _action(step), _analysis(spec, index, step), ends))
+    return rows
+
+
+def _total(spec: RolloutSpec) -> str:
+    elapsed = sum(_seconds(step) or 0.0 for step in spec.steps)
+    unknown = any(_seconds(step) is None for step in spec.steps)
+    waits = " plus the time until promoted" if unknown else ""
+    return f"total: {_short(elapsed)}{waits}, then the canary is promoted to 100%"
+
+
+def _action(step: Step) -> str:
+    if isinstance(step, SetWeight):
+        return f"setWeight {step.weight}"
+    if isinstance(step, Pause):
+        if step.duration is None:
+            return "pause"
+        return f"pause {step.duration if isinstance(step.duration, str) else _short(float(step.duration))}"
+    if isinstance(step, SetCanaryScale):
+        if step.match_traffic_weight:
+            return "setCanaryScale matchTrafficWeight"
+        return "setCanaryScale " + (
+            f"{step.replicas} replicas" if step.replicas is not None else f"{step.weight}%"
+        )
+    return f"analysis {_names(tuple(step.source))}"
+
+
+def _analysis(spec: RolloutSpec, index: int, step: Step) -> str:
+    where: list[str] = []
+    background = spec.background
+    if background is not None and index >= background.starting_step:
+        where.append("background starts" if index == background.starting_step else "background")
+    if isinstance(step, Analysis):
+        where.append("inline")
+    return " + ".join(where)
+
+
+def _seconds(step: Step) -> float | None:
+    """How long a step holds the rollout (scaling time not counted); None when it cannot be known."""
+    if isinstance(step, Pause):
+        return step.seconds
+    if isinstance(step, Analysis):
+        estimates = [_template_seconds(template) for template in step.source]
+        return None if None in estimates else max((e for e in estimates if e is not None), default=0.0)
+    return 0.0
+
+
+def _template_seconds(template: AnalysisTemplate) -> float | None:
+    """initialDelay + (count - 1) * interval of the slowest metric (measurement time not counted)."""
+    longest = 0.0
+    for metric in template.spec.metrics:
+        try:
+            delay = parse_duration(metric.initial_delay) if metric.initial_delay else 0.0
+            interval = parse_duration(metric.interval) if metric.interval else 0.0
+            count = max(int(metric.count or 1), 1)
+        except (DurationError, ValueError):
+            return None
+        longest = max(longest, delay + (count - 1) * interval)
+    return longest
+
+
+def _names(templates: tuple[AnalysisTemplate, ...]) -> str:
+    return ", ".join(template.name for template in templates)
+
+
+def _clock(seconds: float, unknown: bool) -> str:
+    return _short(seconds) + (UNKNOWN if unknown else "")
+
+
+def _short(seconds: float) -> str:
+    """120 -> `2m`, 5400 -> `1h30m`, 90 -> `1m30s`, 0 -> `0s`."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [
+        f"{int(hours)}h" if hours else "",
+        f"{int(minutes)}m" if minutes else "",
+        f"{secs:g}s" if secs else "",
+    ]
+    return "".join(parts) or "0s"
