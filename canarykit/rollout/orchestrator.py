@@ -12,13 +12,13 @@ from canarykit.clock import Clock, SystemClock
 from canarykit.durations import Duration, parse_duration
 from canarykit.errors import SpecError
 from canarykit.rollout import events as ev
-from canarykit.rollout.analyses import BackgroundAnalysis
+from canarykit.rollout.analyses import BackgroundAnalysis, resolve_metrics
 from canarykit.rollout.result import RolloutResult
 from canarykit.rollout.rollback import Backoff
 from canarykit.rollout.status import RolloutPhase, RolloutStatus
 from canarykit.rollout.stepper import Stepper
 from canarykit.rollout.store import StateStore
-from canarykit.steps import Plan, Step
+from canarykit.steps import Analysis, Plan, Step
 from canarykit.traffic import TrafficRouter
 from canarykit.workload import Workload
 
@@ -53,6 +53,7 @@ class Rollout:
         progress_deadline: Duration = 600,
         failure_policy: str = "rollback",
         backoff: Backoff = DEFAULT_BACKOFF,
+        prometheus: Any = None,
     ) -> None:
         if not name:
             raise SpecError("a rollout needs a name")
@@ -66,6 +67,8 @@ class Rollout:
             )
         self.router, self.workload, self.analysis = router, workload, analysis
         self.clock: Clock = clock or SystemClock()
+        self.prometheus = prometheus
+        _check_step_analyses(self.plan, prometheus)
         self.store = state
         self.failure_policy = failure_policy
         self.backoff = backoff
@@ -150,6 +153,13 @@ class Rollout:
         self._analyses.append(run)
         return run
 
+    @classmethod
+    def from_spec(cls, spec: Any, router: TrafficRouter, workload: Workload, **options: Any) -> Rollout:
+        """A rollout of a loaded Argo Rollout (`canarykit.argo.load`); `prometheus=` replaces addresses."""
+        from canarykit.rollout.from_spec import rollout_from_spec
+
+        return rollout_from_spec(spec, router, workload, **options)
+
     def _recorded(self, version: str) -> RolloutStatus | None:
         record = self.store.load(self.name) if self.store else None
         if record is None:
@@ -165,6 +175,13 @@ class Rollout:
                 f"rollout {self.name!r} has not been started: call run(version) or start(version)"
             )
         return self._stepper
+
+
+def _check_step_analyses(plan: Plan, prometheus: Any) -> None:
+    """Resolve every analysis step's metrics once, so bad templates or args fail before traffic moves."""
+    for step in plan:
+        if isinstance(step, Analysis):
+            resolve_metrics(step.source, step.args, prometheus)
 
 
 __all__ = ["Rollout", "RolloutPhase"]

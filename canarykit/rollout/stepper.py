@@ -160,7 +160,7 @@ class Stepper:
     def _analysis_step(self, now: float, step: Analysis) -> float | None:
         if self.step_run is None:
             name = f"{self.rollout.name}-{self.status.revision}-{self.status.step_index}"
-            metrics = resolve_metrics(step.source, step.args)
+            metrics = resolve_metrics(step.source, step.args, self.rollout.prometheus)
             self.step_run = self.rollout.track(
                 AnalysisRun(metrics, clock=self.rollout.clock, name=name, on_measurement=self._measured(name))
             )
