@@ -15,6 +15,7 @@ from canarykit.rollout import events as ev
 from canarykit.rollout.analyses import BackgroundAnalysis, resolve_metrics
 from canarykit.rollout.result import RolloutResult
 from canarykit.rollout.rollback import Backoff
+from canarykit.rollout.signals import abort_on_signals
 from canarykit.rollout.status import RolloutPhase, RolloutStatus
 from canarykit.rollout.stepper import Stepper
 from canarykit.rollout.store import StateStore
@@ -97,12 +98,20 @@ class Rollout:
         with self._lock:
             return self._require().advance()
 
-    def run(self, version: str) -> RolloutResult:
-        """Roll `version` out to the end: Healthy, or rolled back (Degraded). Never raises for a rollback."""
+    def run(self, version: str, handle_signals: bool = True) -> RolloutResult:
+        """Roll `version` out to the end: Healthy, or rolled back (Degraded). Never raises for a rollback.
+
+        In the main thread, SIGINT/SIGTERM abort the rollout (traffic back to stable, state saved); a second
+        signal saves the state and exits at once. `handle_signals=False` leaves signals alone.
+        """
         self.start(version)
-        while (wake := self.advance()) is not None:
-            now = self.clock.now()
-            self.clock.sleep(max(0.0, min(wake, now + MAX_NAP) - now))
+        with abort_on_signals(self._require().save, handle_signals) as signals:
+            while (wake := self.advance()) is not None:
+                if (reason := signals.take()) is not None:
+                    self.abort(reason)
+                    continue
+                now = self.clock.now()
+                self.clock.sleep(max(0.0, min(wake, now + MAX_NAP) - now))
         return self.result()
 
     def promote(self, full: bool = False) -> None:

@@ -1,0 +1,37 @@
+"""A rollout driven in its own process, for the signal and crash tests: real clock, file state store."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from canarykit import FileStateStore, Rollout
+from canarykit.steps import Pause, SetWeight, Step
+from canarykit.testing import InMemoryRouter, InMemoryWorkload
+
+
+class PrintingRouter(InMemoryRouter):
+    """Prints every weight it applies, so the parent test can follow along."""
+
+    def set_weight(self, weight: int) -> None:
+        super().set_weight(weight)
+        print(f"weight {weight}", flush=True)
+
+
+def main(state_dir: str) -> None:
+    router = PrintingRouter()
+    steps: list[Step] = [SetWeight(20), Pause("1h"), SetWeight(50)]
+    rollout = Rollout(
+        "signalled",
+        steps,
+        router,
+        InMemoryWorkload("blue"),
+        state=FileStateStore(state_dir),
+        abort_scale_down_delay=0,
+    )
+    result = rollout.run("green")
+    print(json.dumps({"phase": result.phase.value, "history": router.history}), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,34 @@
+"""SIGTERM mid-rollout: traffic back to stable, state Degraded on record."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from canarykit import FileStateStore
+
+DRIVER = Path(__file__).parent / "signal_driver.py"
+
+
+def test_sigterm_mid_rollout_rolls_back_and_records_degraded(tmp_path: Path) -> None:
+    child = subprocess.Popen(
+        [sys.executable, str(DRIVER), str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "weight 20"  # now paused for an hour
+    child.send_signal(signal.SIGTERM)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "weight 0"
+    assert json.loads(lines[-1]) == {"phase": "Degraded", "history": [20, 0]}
+    record = FileStateStore(tmp_path).load("signalled")
+    assert record is not None
+    assert (record["phase"], record["weight"], record["finished"]) == ("Degraded", 0, True)
+    assert record["message"] == "RolloutAborted: Rollout aborted update to revision 2: received SIGTERM"
