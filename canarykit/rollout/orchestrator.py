@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from canarykit.analysis import AnalysisResult, AnalysisRun
@@ -104,6 +105,10 @@ class Rollout:
         In the main thread, SIGINT/SIGTERM abort the rollout (traffic back to stable, state saved); a second
         signal saves the state and exits at once. `handle_signals=False` leaves signals alone.
         """
+        with self._store_lock():
+            return self._run(version, handle_signals)
+
+    def _run(self, version: str, handle_signals: bool) -> RolloutResult:
         self.start(version)
         with abort_on_signals(self._require().save, handle_signals) as signals:
             while (wake := self.advance()) is not None:
@@ -168,6 +173,10 @@ class Rollout:
         from canarykit.rollout.from_spec import rollout_from_spec
 
         return rollout_from_spec(spec, router, workload, **options)
+
+    def _store_lock(self) -> AbstractContextManager[None]:
+        """The state store's lock on this rollout: a second driver gets `StateLocked` at once."""
+        return self.store.lock(self.name) if self.store is not None else nullcontext()
 
     def _recorded(self, version: str) -> RolloutStatus | None:
         record = self.store.load(self.name) if self.store else None

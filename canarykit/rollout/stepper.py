@@ -30,6 +30,7 @@ class Stepper:
         self.background_done = False
         self.step_run: AnalysisRun | None = None
         self.started_step = -1
+        self.canary_ensured = False
 
     def save(self) -> None:
         if self.rollout.store is not None:
@@ -135,9 +136,9 @@ class Stepper:
 
     def _canary_scaled(self, now: float, replicas: int) -> bool:
         workload = self.rollout.workload
-        if not self.status.canary_started:
+        if not self.canary_ensured:  # once per driver: start_canary finds the canary after a resume
             workload.start_canary(self.status.version)
-            self.status.canary_started = True
+            self.canary_ensured = self.status.canary_started = True
             self.save()
         workload.scale_canary(replicas)
         if workload.canary_ready():
