@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING
 from canarykit.rollout import events as ev
 from canarykit.rollout.rollback import retry, return_traffic_to_stable
 from canarykit.rollout.status import RolloutPhase
+from canarykit.rollout.step_actions import POLL
 
 if TYPE_CHECKING:
     from canarykit.rollout.stepper import Stepper
-
-POLL = 1.0
 
 
 def complete(stepper: Stepper, now: float) -> float | None:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
-from canarykit.analysis import AnalysisRun, Phase
+from canarykit.analysis import AnalysisRun, Measurement, Metric, Phase
+from canarykit.analysis.run import MeasurementListener
 from canarykit.rollout import events as ev
-from canarykit.rollout.analyses import resolve_metrics
+from canarykit.rollout.completion import complete, roll_back
 from canarykit.rollout.rollback import retry
-from canarykit.rollout.status import CANARY_PAUSE_STEP, INCONCLUSIVE_ANALYSIS, RolloutPhase, RolloutStatus
-from canarykit.steps import Analysis, Pause, SetCanaryScale, SetWeight
+from canarykit.rollout.status import INCONCLUSIVE_ANALYSIS, RolloutPhase, RolloutStatus
+from canarykit.rollout.step_actions import POLL, reconcile_step, step_done
+from canarykit.steps import Analysis
 
 if TYPE_CHECKING:
     from canarykit.rollout.orchestrator import Rollout
 
-POLL = 1.0
-"""Seconds between readiness checks, and between looks at an indefinite pause."""
 MAX_CHAINED = 1000
 
 
@@ -49,15 +48,15 @@ class Stepper:
         if status.finished:
             return None
         if status.aborted:
-            return self._roll_back(now)
+            return roll_back(self, now)
         background_wake = self._reconcile_background()
         if status.aborted:
             return now
         if status.pause_reason == INCONCLUSIVE_ANALYSIS or status.pause_reason == "AnalysisFailed":
             return now + POLL
         if status.step_index >= len(self.rollout.plan):
-            return self._complete(now)
-        return _earliest(self._reconcile_step(now), background_wake)
+            return complete(self, now)
+        return _earliest(reconcile_step(self, now), background_wake)
 
     # -- background analysis -------------------------------------------------------------------------
 
@@ -70,14 +69,14 @@ class Stepper:
                 return None
             name = f"{self.rollout.name}-{status.revision}"
             self.background = self.rollout.track(
-                analysis.start(self.rollout.clock, name, self._measured(name))
+                analysis.start(self.rollout.clock, name, self.measured(name))
             )
         wake = self.background.advance()
         if self.background.completed:
-            self._analysis_done(self.background, "Background")
+            self.analysis_done(self.background, "Background")
         return wake
 
-    def _analysis_done(self, run: AnalysisRun, kind: str) -> None:
+    def analysis_done(self, run: AnalysisRun, kind: str) -> None:
         self.rollout.emit(
             ev.AnalysisCompleted,
             f"{kind} analysis {run.phase.value}",
@@ -91,100 +90,18 @@ class Stepper:
                 f"{'Step-based' if kind == 'Step' else kind} analysis phase error/failed: {run.message}"
             )
         elif run.phase is Phase.INCONCLUSIVE:
-            self._pause(INCONCLUSIVE_ANALYSIS)
+            self.pause(INCONCLUSIVE_ANALYSIS)
 
-    def _measured(self, analysis: str):  # type: ignore[no-untyped-def]
-        def listener(metric, measurement):  # type: ignore[no-untyped-def]
+    def measured(self, analysis: str) -> MeasurementListener:
+        """A listener that turns each measurement of `analysis` into a `MeasurementTaken` event."""
+
+        def listener(metric: Metric, measurement: Measurement) -> None:
             text = f"{metric.name} measured {measurement.value or '-'}: {measurement.phase.value}"
             self.rollout.emit(
                 ev.MeasurementTaken, text, analysis=analysis, metric=metric.name, measurement=measurement
             )
 
         return listener
-
-    # -- steps ---------------------------------------------------------------------------------------
-
-    def _reconcile_step(self, now: float) -> float | None:
-        status = self.status
-        step = self.rollout.plan[status.step_index]
-        if self.started_step != status.step_index:
-            self.started_step = status.step_index
-            status.progress_since = now
-            self.rollout.emit(
-                ev.StepStarted, f"Step {status.step_index} started: {step!r}", index=status.step_index
-            )
-        if isinstance(step, SetWeight):
-            return self._set_weight_step(now, step.weight)
-        if isinstance(step, Pause):
-            return self._pause_step(now, step)
-        if isinstance(step, Analysis):
-            return self._analysis_step(now, step)
-        return self._scale_step(now, step)
-
-    def _set_weight_step(self, now: float, weight: int) -> float | None:
-        replicas = math.ceil(weight * self.rollout.workload.replicas / 100)
-        if not self._canary_scaled(now, replicas):
-            return now + POLL
-        self.set_weight(weight)
-        return self._step_done(now)
-
-    def _scale_step(self, now: float, step: SetCanaryScale) -> float | None:
-        total = self.rollout.workload.replicas
-        weight = self.status.weight if step.match_traffic_weight else step.weight
-        replicas = step.replicas if step.replicas is not None else math.ceil((weight or 0) * total / 100)
-        return self._step_done(now) if self._canary_scaled(now, replicas) else now + POLL
-
-    def _canary_scaled(self, now: float, replicas: int) -> bool:
-        workload = self.rollout.workload
-        if not self.canary_ensured:  # once per driver: start_canary finds the canary after a resume
-            workload.start_canary(self.status.version)
-            self.canary_ensured = self.status.canary_started = True
-            self.save()
-        workload.scale_canary(replicas)
-        if workload.canary_ready():
-            return True
-        since = self.status.progress_since or now
-        if now - since > self.rollout.progress_deadline:
-            self.abort(f'Canary "{self.rollout.name}" has timed out progressing.')
-        return False
-
-    def _pause_step(self, now: float, step: Pause) -> float | None:
-        status = self.status
-        if status.pause_started_at is None:
-            status.pause_started_at = now
-            self._pause(CANARY_PAUSE_STEP)
-        if step.seconds is None:
-            return now + POLL
-        end = status.pause_started_at + step.seconds
-        return self._step_done(now) if now >= end else end
-
-    def _analysis_step(self, now: float, step: Analysis) -> float | None:
-        if self.step_run is None:
-            name = f"{self.rollout.name}-{self.status.revision}-{self.status.step_index}"
-            metrics = resolve_metrics(step.source, step.args, self.rollout.prometheus)
-            self.step_run = self.rollout.track(
-                AnalysisRun(metrics, clock=self.rollout.clock, name=name, on_measurement=self._measured(name))
-            )
-        wake = self.step_run.advance()
-        if not self.step_run.completed:
-            return wake
-        run, self.step_run = self.step_run, None
-        self._analysis_done(run, "Step")
-        return self._step_done(now) if run.phase is Phase.SUCCESSFUL else now
-
-    def _step_done(self, now: float) -> float:
-        status = self.status
-        total = len(self.rollout.plan)
-        status.step_index += 1
-        status.pause_started_at, status.pause_reason = None, None
-        status.phase, status.message = RolloutPhase.PROGRESSING, "waiting for all steps to complete"
-        self.save()
-        self.rollout.emit(
-            ev.StepCompleted,
-            f"Rollout step {status.step_index}/{total} completed",
-            index=status.step_index - 1,
-        )
-        return now
 
     # -- transitions -----------------------------------------------------------------------------------
 
@@ -205,7 +122,7 @@ class Stepper:
             ev.WeightChanged, f"canary weight {previous} -> {weight}", weight=weight, previous=previous
         )
 
-    def _pause(self, reason: str) -> None:
+    def pause(self, reason: str) -> None:
         status = self.status
         status.pause_reason, status.phase, status.message = reason, RolloutPhase.PAUSED, reason
         self.save()
@@ -214,19 +131,9 @@ class Stepper:
     def _fail(self, message: str) -> None:
         if self.rollout.failure_policy == "pause":
             self.status.abort_message = message
-            self._pause("AnalysisFailed")
+            self.pause("AnalysisFailed")
             return
         self.abort(message)
-
-    def _complete(self, now: float) -> float | None:
-        from canarykit.rollout.completion import complete
-
-        return complete(self, now)
-
-    def _roll_back(self, now: float) -> float | None:
-        from canarykit.rollout.completion import roll_back
-
-        return roll_back(self, now)
 
     # -- commands ------------------------------------------------------------------------------------
 
@@ -254,7 +161,7 @@ class Stepper:
         ):
             self.background_done = False
         elif status.step_index < len(self.rollout.plan):
-            self._step_done(self.rollout.clock.now())
+            step_done(self, self.rollout.clock.now())
             self.step_run = None
         status.pause_reason, status.pause_started_at = None, None
         status.phase = RolloutPhase.PROGRESSING
@@ -277,6 +184,7 @@ class Stepper:
             weight_history=status.weight_history,
         )
         self.background, self.background_done, self.step_run, self.started_step = None, False, None, -1
+        self.canary_ensured = False
         self.save()
 
     def _terminate_runs(self) -> None:

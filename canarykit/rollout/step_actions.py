@@ -1,0 +1,111 @@
+"""Carrying out one step of a plan: weights, pauses, step analyses, canary scale (Argo's step semantics)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from canarykit.analysis import AnalysisRun, Phase
+from canarykit.rollout import events as ev
+from canarykit.rollout.analyses import resolve_metrics
+from canarykit.rollout.status import CANARY_PAUSE_STEP, RolloutPhase
+from canarykit.steps import Analysis, Pause, SetCanaryScale, SetWeight
+
+if TYPE_CHECKING:
+    from canarykit.rollout.stepper import Stepper
+
+POLL = 1.0
+"""Seconds between readiness checks, and between looks at an indefinite pause."""
+
+
+def reconcile_step(stepper: Stepper, now: float) -> float | None:
+    """Work on the current step; returns when to look again (`now` when the step is done)."""
+    status = stepper.status
+    step = stepper.rollout.plan[status.step_index]
+    if stepper.started_step != status.step_index:
+        stepper.started_step = status.step_index
+        status.progress_since = now
+        stepper.rollout.emit(
+            ev.StepStarted, f"Step {status.step_index} started: {step!r}", index=status.step_index
+        )
+    if isinstance(step, SetWeight):
+        return _set_weight_step(stepper, now, step.weight)
+    if isinstance(step, Pause):
+        return _pause_step(stepper, now, step)
+    if isinstance(step, Analysis):
+        return _analysis_step(stepper, now, step)
+    return _scale_step(stepper, now, step)
+
+
+def _set_weight_step(stepper: Stepper, now: float, weight: int) -> float | None:
+    replicas = math.ceil(weight * stepper.rollout.workload.replicas / 100)
+    if not _canary_scaled(stepper, now, replicas):
+        return now + POLL
+    stepper.set_weight(weight)
+    return step_done(stepper, now)
+
+
+def _scale_step(stepper: Stepper, now: float, step: SetCanaryScale) -> float | None:
+    total = stepper.rollout.workload.replicas
+    weight = stepper.status.weight if step.match_traffic_weight else step.weight
+    replicas = step.replicas if step.replicas is not None else math.ceil((weight or 0) * total / 100)
+    return step_done(stepper, now) if _canary_scaled(stepper, now, replicas) else now + POLL
+
+
+def _canary_scaled(stepper: Stepper, now: float, replicas: int) -> bool:
+    workload = stepper.rollout.workload
+    if not stepper.canary_ensured:  # once per driver: start_canary finds the canary after a resume
+        workload.start_canary(stepper.status.version)
+        stepper.canary_ensured = stepper.status.canary_started = True
+        stepper.save()
+    workload.scale_canary(replicas)
+    if workload.canary_ready():
+        return True
+    stepper.status.message = "updated replicas are still becoming available"
+    since = stepper.status.progress_since or now
+    if now - since > stepper.rollout.progress_deadline:
+        stepper.abort(f'Canary "{stepper.rollout.name}" has timed out progressing.')
+    return False
+
+
+def _pause_step(stepper: Stepper, now: float, step: Pause) -> float | None:
+    status = stepper.status
+    if status.pause_started_at is None:
+        status.pause_started_at = now
+        stepper.pause(CANARY_PAUSE_STEP)
+    if step.seconds is None:
+        return now + POLL
+    end = status.pause_started_at + step.seconds
+    return step_done(stepper, now) if now >= end else end
+
+
+def _analysis_step(stepper: Stepper, now: float, step: Analysis) -> float | None:
+    if stepper.step_run is None:
+        name = f"{stepper.rollout.name}-{stepper.status.revision}-{stepper.status.step_index}"
+        metrics = resolve_metrics(step.source, step.args, stepper.rollout.prometheus)
+        stepper.step_run = stepper.rollout.track(
+            AnalysisRun(
+                metrics, clock=stepper.rollout.clock, name=name, on_measurement=stepper.measured(name)
+            )
+        )
+    wake = stepper.step_run.advance()
+    if not stepper.step_run.completed:
+        return wake
+    run, stepper.step_run = stepper.step_run, None
+    stepper.analysis_done(run, "Step")
+    return step_done(stepper, now) if run.phase is Phase.SUCCESSFUL else now
+
+
+def step_done(stepper: Stepper, now: float) -> float:
+    status = stepper.status
+    total = len(stepper.rollout.plan)
+    status.step_index += 1
+    status.pause_started_at, status.pause_reason = None, None
+    status.phase, status.message = RolloutPhase.PROGRESSING, "waiting for all steps to complete"
+    stepper.save()
+    stepper.rollout.emit(
+        ev.StepCompleted,
+        f"Rollout step {status.step_index}/{total} completed",
+        index=status.step_index - 1,
+    )
+    return now
