@@ -10,6 +10,7 @@ from canarykit.analysis import AnalysisRun, Metric
 from canarykit.analysis.run import MeasurementListener
 from canarykit.clock import Clock
 from canarykit.errors import SpecError
+from canarykit.steps import Analysis, Plan
 
 PrometheusOverride = Any
 
@@ -47,3 +48,10 @@ class BackgroundAnalysis:
 
     def start(self, clock: Clock, name: str, listener: MeasurementListener) -> AnalysisRun:
         return AnalysisRun(self.metrics(), clock=clock, name=name, on_measurement=listener)
+
+
+def check_step_analyses(plan: Plan, prometheus: PrometheusOverride = None) -> None:
+    """Resolve every analysis step's metrics once, so bad templates or args fail before traffic moves."""
+    for step in plan:
+        if isinstance(step, Analysis):
+            resolve_metrics(step.source, step.args, prometheus)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from canarykit.rollout import events as ev
@@ -55,6 +56,19 @@ def _remove_canary_when_due(stepper: Stepper, now: float) -> float | None:
         return status.scale_down_at
     workload = rollout.workload
     retry(workload.remove_canary, rollout.clock, rollout.backoff, "remove canary")
+    if status.aborted:
+        _run_rollback_hooks(stepper)
     status.finished, status.finished_at = True, now
     stepper.save()
     return None
+
+
+def _run_rollback_hooks(stepper: Stepper) -> None:
+    """The caller's hooks in order, once traffic is on stable and the canary gone; failures are reported."""
+    rollout = stepper.rollout
+    for hook in rollout.rollback_hooks:
+        name = getattr(hook, "__name__", repr(hook))
+        try:
+            retry(partial(hook, stepper.status), rollout.clock, rollout.backoff, f"rollback hook {name}")
+        except Exception as fault:  # traffic is already safe: report, do not crash the rollback
+            rollout.emit(ev.Event, f"rollback hook {name} failed: {fault}")

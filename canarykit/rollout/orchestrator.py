@@ -13,19 +13,21 @@ from canarykit.clock import Clock, SystemClock
 from canarykit.durations import Duration, parse_duration
 from canarykit.errors import SpecError
 from canarykit.rollout import events as ev
-from canarykit.rollout.analyses import BackgroundAnalysis, resolve_metrics
+from canarykit.rollout.analyses import BackgroundAnalysis, check_step_analyses
 from canarykit.rollout.result import RolloutResult
+from canarykit.rollout.resume import check_resume_policy, initial_status
 from canarykit.rollout.rollback import Backoff
 from canarykit.rollout.signals import abort_on_signals
 from canarykit.rollout.status import RolloutPhase, RolloutStatus
 from canarykit.rollout.stepper import Stepper
 from canarykit.rollout.store import StateStore
-from canarykit.steps import Analysis, Plan, Step
+from canarykit.steps import Plan, Step
 from canarykit.traffic import TrafficRouter
 from canarykit.workload import Workload
 
 log = logging.getLogger("canarykit.rollout")
 EventListener = Callable[[ev.Event], None]
+RollbackHook = Callable[[RolloutStatus], None]
 POLICIES = ("rollback", "pause")
 DEFAULT_BACKOFF = Backoff()
 MAX_NAP = 1.0
@@ -56,6 +58,8 @@ class Rollout:
         failure_policy: str = "rollback",
         backoff: Backoff = DEFAULT_BACKOFF,
         prometheus: Any = None,
+        on_resume: str = "continue",
+        rollback_hooks: Sequence[RollbackHook] = (),
     ) -> None:
         if not name:
             raise SpecError("a rollout needs a name")
@@ -70,7 +74,9 @@ class Rollout:
         self.router, self.workload, self.analysis = router, workload, analysis
         self.clock: Clock = clock or SystemClock()
         self.prometheus = prometheus
-        _check_step_analyses(self.plan, prometheus)
+        self.on_resume = check_resume_policy(on_resume)
+        self.rollback_hooks = tuple(rollback_hooks)
+        check_step_analyses(self.plan, prometheus)
         self.store = state
         self.failure_policy = failure_policy
         self.backoff = backoff
@@ -90,9 +96,15 @@ class Rollout:
     def start(self, version: str) -> None:
         """Begin (or resume, when the state store holds an unfinished rollout of `version`) a rollout."""
         with self._lock:
-            status = self._recorded(version) or RolloutStatus(self.name, version, started_at=self.clock.now())
+            status, resumed = initial_status(self.store, self.name, version, self.clock.now())
             self._stepper = Stepper(self, status)
             self._stepper.save()
+            if resumed:
+                self.emit(
+                    ev.Event, f"resuming {version} at step {status.step_index} (weight {status.weight})"
+                )
+                if self.on_resume == "rollback" and not status.aborted:
+                    self._stepper.abort("resumed after an interruption with on_resume='rollback'")
 
     def advance(self) -> float | None:
         """Do everything due now; return when to call again (unix seconds), None once finished."""
@@ -178,28 +190,12 @@ class Rollout:
         """The state store's lock on this rollout: a second driver gets `StateLocked` at once."""
         return self.store.lock(self.name) if self.store is not None else nullcontext()
 
-    def _recorded(self, version: str) -> RolloutStatus | None:
-        record = self.store.load(self.name) if self.store else None
-        if record is None:
-            return None
-        status = RolloutStatus.from_dict(record)
-        if status.version == version and not status.finished:
-            return status
-        return RolloutStatus(self.name, version, revision=status.revision + 1, started_at=self.clock.now())
-
     def _require(self) -> Stepper:
         if self._stepper is None:
             raise SpecError(
                 f"rollout {self.name!r} has not been started: call run(version) or start(version)"
             )
         return self._stepper
-
-
-def _check_step_analyses(plan: Plan, prometheus: Any) -> None:
-    """Resolve every analysis step's metrics once, so bad templates or args fail before traffic moves."""
-    for step in plan:
-        if isinstance(step, Analysis):
-            resolve_metrics(step.source, step.args, prometheus)
 
 
 __all__ = ["Rollout", "RolloutPhase"]

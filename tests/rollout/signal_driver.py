@@ -18,7 +18,7 @@ class PrintingRouter(InMemoryRouter):
         print(f"weight {weight}", flush=True)
 
 
-def main(state_dir: str) -> None:
+def main(state_dir: str, abort_delay: float) -> None:
     router = PrintingRouter()
     steps: list[Step] = [SetWeight(20), Pause("1h"), SetWeight(50)]
     rollout = Rollout(
@@ -27,11 +27,11 @@ def main(state_dir: str) -> None:
         router,
         InMemoryWorkload("blue"),
         state=FileStateStore(state_dir),
-        abort_scale_down_delay=0,
+        abort_scale_down_delay=abort_delay,
     )
     result = rollout.run("green")
     print(json.dumps({"phase": result.phase.value, "history": router.history}), flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 0.0)
