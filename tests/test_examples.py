@@ -30,3 +30,14 @@ def test_analyze_reference_replays_history(prometheus: ReferencePrometheus) -> N
     done = run_example("analyze_reference.py", prometheus.url, str(prometheus.healthy_start + 300), "30s")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["success-rate [0.95] Successful"] * 4 + ["Successful: Run Terminated"]
+
+
+def test_scripted_rollout() -> None:
+    done = run_example("scripted_rollout.py")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "green: Healthy weights=[20, 40, 60, 80, 100, 0]",
+        "red: Degraded weights=[20, 40, 0]",
+        "  RolloutAborted: Rollout aborted update to revision 2: Background analysis phase error/failed: "
+        'Metric "success-rate" assessed Failed due to failed (4) > failureLimit (3)',
+    ]

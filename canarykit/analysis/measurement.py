@@ -79,11 +79,13 @@ class MetricResult:
     tally: MetricTally
     measurements: tuple[Measurement, ...]
     dry_run: bool = False
+    query: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         tally = self.tally
         return {
             "name": self.name,
+            "query": self.query,
             "phase": self.phase.value,
             "message": self.message,
             "count": tally.count,

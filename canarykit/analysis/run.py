@@ -40,8 +40,10 @@ class _MetricProgress:
     def snapshot(self) -> MetricResult:
         message = dry_run_message(self.state()) if self.metric.dry_run else self.message
         tally = MetricTally(**vars(self.tally))
+        metric = self.metric
+        measurements = tuple(self.measurements)
         return MetricResult(
-            self.metric.name, self.phase, message, tally, tuple(self.measurements), self.metric.dry_run
+            metric.name, self.phase, message, tally, measurements, metric.dry_run, metric.query
         )
 
 

@@ -83,3 +83,4 @@ def test_events_reach_listeners_and_the_audit_record() -> None:
     assert [e["kind"] for e in record["events"]] == seen
     assert record["analyses"][0]["metricResults"][0]["measurements"][0]["value"] == "[0.85]"
     assert record["weightHistory"] == [20, 40, 0]
+    assert record["analyses"][0]["metricResults"][0]["query"] == "q"
