@@ -141,7 +141,9 @@ class MeasurementRetention(ArgoModel):
 
 
 class TemplateRef(ArgoModel):
-    template_name: str = ""
+    """A reference to an (Cluster)AnalysisTemplate by name, in templates or in a Rollout's analysis."""
+
+    template_name: str
     cluster_scope: bool = False
 
 

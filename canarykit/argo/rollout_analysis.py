@@ -7,12 +7,12 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from canarykit.argo.analysis_template import AnalysisTemplate
+from canarykit.argo.models import TemplateRef
 from canarykit.argo.rollout_models import (
     ArgumentValueFrom,
     RolloutAnalysis,
     RolloutArgument,
     RolloutMetadata,
-    TemplateReference,
 )
 from canarykit.errors import ArgumentError, SpecError, UnsupportedFeature
 
@@ -36,7 +36,7 @@ class TemplateIndex:
         ordered = sorted(self._by_kind.values(), key=lambda t: t.kind != "ClusterAnalysisTemplate")
         return MappingProxyType({template.name: template for template in ordered})
 
-    def resolve(self, references: tuple[TemplateReference, ...], path: str) -> tuple[AnalysisTemplate, ...]:
+    def resolve(self, references: tuple[TemplateRef, ...], path: str) -> tuple[AnalysisTemplate, ...]:
         """The templates `references` name; one not loaded is a `SpecError` at its `templateName`."""
         found: list[AnalysisTemplate] = []
         for index, reference in enumerate(references):

@@ -17,6 +17,7 @@ from canarykit.argo.models import (
     IntOrString,
     Loose,
     MeasurementRetention,
+    TemplateRef,
 )
 
 
@@ -52,15 +53,10 @@ class RolloutArgument(ArgoModel):
     value_from: ArgumentValueFrom | None = None
 
 
-class TemplateReference(ArgoModel):
-    template_name: str
-    cluster_scope: bool = False
-
-
 class RolloutAnalysis(ArgoModel):
     """An analysis step (`steps[i].analysis`)."""
 
-    templates: tuple[TemplateReference, ...] = ()
+    templates: tuple[TemplateRef, ...] = ()
     args: tuple[RolloutArgument, ...] = ()
     dry_run: tuple[DryRun, ...] = ()
     measurement_retention: tuple[MeasurementRetention, ...] = ()

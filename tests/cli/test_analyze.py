@@ -13,6 +13,11 @@ from reference_history import ReferencePrometheus
 TEMPLATE = str(Path(__file__).parent.parent / "data" / "analysis-template.yaml")
 
 
+def analyze_history(prometheus: ReferencePrometheus, at: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`canarykit analyze` of the reference template at `at` against the reference Prometheus."""
+    return analyze("--arg", "ingress=canary-demo", "--prometheus", prometheus.url, "--at", at, *args)
+
+
 def analyze(*args: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "canarykit", "analyze", "-f", TEMPLATE, *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
@@ -20,9 +25,7 @@ def analyze(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_healthy_history_exits_0(prometheus: ReferencePrometheus) -> None:
     at = str(int(prometheus.healthy_start + 300))
-    done = analyze(
-        "--arg", "ingress=canary-demo", "--prometheus", prometheus.url, "--at", at, "--duration", "1m"
-    )
+    done = analyze_history(prometheus, at, "--duration", "1m")
     lines = done.stdout.splitlines()
     assert done.returncode == 0, done.stderr
     assert lines[0] == "2023-11-14T22:18:20Z  success-rate  [0.95]  Successful"
@@ -33,7 +36,7 @@ def test_healthy_history_exits_0(prometheus: ReferencePrometheus) -> None:
 def test_failing_history_exits_1_with_argos_message(prometheus: ReferencePrometheus) -> None:
     at = "2023-11-15T01:05:00Z"  # failing_start + 300
     assert at.startswith("2023-11-15T01:05") and prometheus.failing_start + 300 == 1_700_010_300
-    done = analyze("--arg", "ingress=canary-demo", "--prometheus", prometheus.url, "--at", at)
+    done = analyze_history(prometheus, at)
     lines = done.stdout.splitlines()
     assert done.returncode == 1
     assert [line.split("  ")[2:] for line in lines[:4]] == [["[0.8]", "Failed"]] * 4
@@ -42,7 +45,7 @@ def test_failing_history_exits_1_with_argos_message(prometheus: ReferencePrometh
 
 def test_no_traffic_exits_2(prometheus: ReferencePrometheus) -> None:
     at = str(prometheus.no_traffic_start + 300)
-    done = analyze("--arg", "ingress=canary-demo", "--prometheus", prometheus.url, "--at", at)
+    done = analyze_history(prometheus, at)
     assert done.returncode == 2
     assert done.stdout.splitlines()[-1].startswith(
         'Error: Metric "success-rate" assessed Error due to consecutiveErrors (5)'
@@ -51,12 +54,8 @@ def test_no_traffic_exits_2(prometheus: ReferencePrometheus) -> None:
 
 def test_once_and_json_output(prometheus: ReferencePrometheus) -> None:
     at = str(prometheus.failing_start + 300)
-    done = analyze(
-        "--arg",
-        "ingress=canary-demo",
-        "--prometheus",
-        prometheus.url,
-        "--at",
+    done = analyze_history(
+        prometheus,
         at,
         "--once",
         "--output",
@@ -71,12 +70,8 @@ def test_once_and_json_output(prometheus: ReferencePrometheus) -> None:
 
 def test_json_verdict_holds_the_whole_run(prometheus: ReferencePrometheus) -> None:
     at = str(prometheus.healthy_start + 300)
-    done = analyze(
-        "--arg",
-        "ingress=canary-demo",
-        "--prometheus",
-        prometheus.url,
-        "--at",
+    done = analyze_history(
+        prometheus,
         at,
         "--duration",
         "20s",
