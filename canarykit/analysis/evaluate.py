@@ -32,8 +32,8 @@ def evaluate_result(
     with neither set, Successful. An evaluation error gives an Error outcome with Argo's message.
     Conditions that do not compile raise `ConditionSyntaxError`: that is bad input, not a measurement.
     """
-    success = _compiled(success_condition, "successCondition")
-    failure = _compiled(failure_condition, "failureCondition")
+    success = compile_optional(success_condition, "successCondition")
+    failure = compile_optional(failure_condition, "failureCondition")
     try:
         success_holds = _holds(success, result, "successCondition")
         failure_holds = _holds(failure, result, "failureCondition")
@@ -58,7 +58,8 @@ class _EvaluationFailed(Exception):
     pass
 
 
-def _compiled(condition: ConditionLike | None, kind: str) -> Condition | None:
+def compile_optional(condition: ConditionLike | None, kind: str) -> Condition | None:
+    """The compiled condition, or None when it is unset or blank; `kind` names it in errors."""
     if condition is None or (isinstance(condition, str) and not condition.strip()):
         return None
     return compile_condition(condition, path=kind)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from canarykit.analysis.evaluate import ConditionLike
-from canarykit.conditions import Condition, compile_condition
+from canarykit.analysis.evaluate import ConditionLike, compile_optional
 from canarykit.durations import Duration, parse_duration
 from canarykit.errors import DurationError, SpecError
 from canarykit.providers.base import MetricProvider
@@ -44,8 +43,8 @@ class Metric:
         self.interval = _seconds(interval, "invalid interval string")
         self.initial_delay = _seconds(initial_delay, "invalid startDelay string")
         self.count = count
-        self.success_condition = _condition(success_condition, "successCondition")
-        self.failure_condition = _condition(failure_condition, "failureCondition")
+        self.success_condition = compile_optional(success_condition, "successCondition")
+        self.failure_condition = compile_optional(failure_condition, "failureCondition")
         self.failure_limit = failure_limit
         self.inconclusive_limit = inconclusive_limit
         self.consecutive_error_limit = consecutive_error_limit
@@ -79,12 +78,6 @@ def _seconds(value: Duration | None, prefix: str) -> float | None:
         return parse_duration(value)
     except DurationError as error:
         raise SpecError(f"{prefix}: {error.reason}") from error
-
-
-def _condition(condition: ConditionLike | None, kind: str) -> Condition | None:
-    if condition is None or (isinstance(condition, str) and not condition.strip()):
-        return None
-    return compile_condition(condition, path=kind)
 
 
 def _validate_limits(metric: Metric) -> None:

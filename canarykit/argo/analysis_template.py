@@ -10,10 +10,11 @@ from canarykit.analysis import AnalysisRun, Metric
 from canarykit.analysis.run import MeasurementListener
 from canarykit.argo.documents import Source, read_documents, validate
 from canarykit.argo.models import UNSUPPORTED_PROVIDERS, AnalysisTemplateDocument, MetricSpec
-from canarykit.argo.providers import PrometheusOverride, build_provider
+from canarykit.argo.providers import build_provider
 from canarykit.argo.templating import check_tags, merge_arguments, substitute
 from canarykit.clock import Clock
 from canarykit.errors import ConditionSyntaxError, SpecError, UnsupportedFeature
+from canarykit.providers.base import PrometheusOverride
 
 TEMPLATE_KINDS = ("AnalysisTemplate", "ClusterAnalysisTemplate")
 

@@ -7,8 +7,7 @@ import os
 from canarykit.argo.models import Authentication, Header, PrometheusSpec, ProviderSpec, WebSpec
 from canarykit.errors import SpecError
 from canarykit.providers import MetricProvider, PrometheusProvider, WebProvider
-
-PrometheusOverride = str | MetricProvider | None
+from canarykit.providers.base import PrometheusOverride
 
 ADDRESS_ENV = "ARGO_ROLLOUTS_PROMETHEUS_ADDRESS"
 DEFAULT_PROMETHEUS_TIMEOUT = 30.0

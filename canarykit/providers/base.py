@@ -34,3 +34,7 @@ class MetricProvider(Protocol):
     """
 
     def measure(self, query: str | None, at: float) -> Observation: ...
+
+
+PrometheusOverride = str | MetricProvider | None
+"""What replaces a template's Prometheus: a URL, a provider, or None for the address written in it."""

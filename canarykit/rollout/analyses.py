@@ -10,9 +10,8 @@ from canarykit.analysis import AnalysisRun, Metric
 from canarykit.analysis.run import MeasurementListener
 from canarykit.clock import Clock
 from canarykit.errors import SpecError
+from canarykit.providers.base import PrometheusOverride
 from canarykit.steps import Analysis, Plan
-
-PrometheusOverride = Any
 
 
 def resolve_metrics(

@@ -21,6 +21,8 @@ class RolloutPhase(str, Enum):
 
 CANARY_PAUSE_STEP = "CanaryPauseStep"
 INCONCLUSIVE_ANALYSIS = "InconclusiveAnalysisRun"
+ANALYSIS_FAILED = "AnalysisFailed"
+"""Pause reason under failure_policy="pause" (canarykit's; Argo always aborts)."""
 
 
 @dataclass

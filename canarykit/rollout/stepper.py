@@ -9,7 +9,7 @@ from canarykit.analysis.run import MeasurementListener
 from canarykit.rollout import events as ev
 from canarykit.rollout.completion import complete, roll_back
 from canarykit.rollout.rollback import retry
-from canarykit.rollout.status import INCONCLUSIVE_ANALYSIS, RolloutPhase, RolloutStatus
+from canarykit.rollout.status import ANALYSIS_FAILED, INCONCLUSIVE_ANALYSIS, RolloutPhase, RolloutStatus
 from canarykit.rollout.step_actions import POLL, reconcile_step, step_done
 from canarykit.steps import Analysis
 
@@ -52,7 +52,7 @@ class Stepper:
         background_wake = self._reconcile_background()
         if status.aborted:
             return now
-        if status.pause_reason == INCONCLUSIVE_ANALYSIS or status.pause_reason == "AnalysisFailed":
+        if status.pause_reason in (INCONCLUSIVE_ANALYSIS, ANALYSIS_FAILED):
             return now + POLL
         if status.step_index >= len(self.rollout.plan):
             return complete(self, now)
@@ -131,7 +131,7 @@ class Stepper:
     def _fail(self, message: str) -> None:
         if self.rollout.failure_policy == "pause":
             self.status.abort_message = message
-            self.pause("AnalysisFailed")
+            self.pause(ANALYSIS_FAILED)
             return
         self.abort(message)
 
@@ -156,9 +156,7 @@ class Stepper:
             status.promote_full = True
             self._terminate_runs()
             status.step_index = len(self.rollout.plan)
-        elif (
-            status.pause_reason in (INCONCLUSIVE_ANALYSIS, "AnalysisFailed") and not self._on_analysis_step()
-        ):
+        elif status.pause_reason in (INCONCLUSIVE_ANALYSIS, ANALYSIS_FAILED) and not self._on_analysis_step():
             self.background_done = False
         elif status.step_index < len(self.rollout.plan):
             step_done(self, self.rollout.clock.now())
