@@ -74,6 +74,24 @@ class StateLocked(StateError):
     """Another process is driving this rollout (its state is locked)."""
 
 
+class KubernetesError(CanaryError):
+    """The Kubernetes API refused a request or could not be reached.
+
+    `status` is the HTTP status (None when the server was not reached) and `reason` the Status reason
+    (`NotFound`, `AlreadyExists`, `Conflict`, ...). The message never includes credentials.
+    """
+
+    def __init__(self, message: str, status: int | None = None, reason: str = "") -> None:
+        self.status = status
+        self.reason = reason
+        super().__init__(message)
+
+    @property
+    def conflict(self) -> bool:
+        """True for a 409: the object exists already, or changed since it was read."""
+        return self.status == 409
+
+
 class RollbackFailed(CanaryError):
     """Traffic could not be returned to stable: the one case that must page a human.
 

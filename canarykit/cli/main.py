@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from canarykit.cli import analyze, plan
+from canarykit.cli import analyze, control, inspect, plan, rollout_cmd
 from canarykit.errors import CanaryError
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -19,6 +19,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     analyze.register(commands)
     plan.register(commands)
+    rollout_cmd.register(commands)
+    inspect.register(commands)
+    control.register(commands)
     return parser
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from canarykit.argo import AnalysisTemplate, RolloutSpec, load
 from canarykit.durations import parse_duration
 from canarykit.errors import DurationError
-from canarykit.steps import Analysis, Pause, SetCanaryScale, SetWeight, Step
+from canarykit.steps import Analysis, Pause, SetCanaryScale, SetHeaderRoute, SetWeight, Step
 
 UNKNOWN = "+?"
 
@@ -97,6 +97,8 @@ def _action(step: Step) -> str:
         return "setCanaryScale " + (
             f"{step.replicas} replicas" if step.replicas is not None else f"{step.weight}%"
         )
+    if isinstance(step, SetHeaderRoute):
+        return f"setHeaderRoute {step.header}" if step.header else "setHeaderRoute (remove)"
     return f"analysis {_names(tuple(step.source))}"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from canarykit.rollout import events as ev
 from canarykit.rollout.rollback import retry, return_traffic_to_stable
@@ -27,12 +27,33 @@ def complete(stepper: Stepper, now: float) -> float | None:
         status.promoted = True
         status.phase, status.message = RolloutPhase.HEALTHY, ""
         stepper.set_weight(0)
+        clear_header_routes(stepper)
         status.scale_down_at = now + rollout.scale_down_delay
         stepper.save()
         rollout.emit(
             ev.Promoted, f"Rollout completed update to revision {status.revision}", version=status.version
         )
     return _remove_canary_when_due(stepper, now)
+
+
+def fast_track(stepper: Stepper, now: float) -> float | None:
+    """Nothing to judge (a first deploy, or stable runs the version): promote with no steps or analysis."""
+    status, rollout = stepper.status, stepper.rollout
+    workload = rollout.workload
+    retry(lambda: workload.promote(status.version), rollout.clock, rollout.backoff, "promote")
+    if not workload.stable_ready():
+        status.message = "updated replicas are still becoming available"
+        return now + POLL
+    status.promoted, status.finished, status.finished_at = True, True, now
+    status.step_index = len(rollout.plan)
+    status.phase, status.message = RolloutPhase.HEALTHY, ""
+    stepper.save()
+    rollout.emit(
+        ev.Promoted,
+        f"{status.version} promoted without steps (a first deploy, or stable runs it)",
+        version=status.version,
+    )
+    return None
 
 
 def roll_back(stepper: Stepper, now: float) -> float | None:
@@ -43,10 +64,22 @@ def roll_back(stepper: Stepper, now: float) -> float | None:
         if status.weight != 0 or not status.weight_history:
             status.weight_history.append(0)
         status.weight = 0
+        clear_header_routes(stepper)
         status.scale_down_at = rollout.clock.now() + rollout.abort_scale_down_delay
         stepper.save()
         rollout.emit(ev.RolledBack, "traffic returned to stable", weight=0)
     return _remove_canary_when_due(stepper, now)
+
+
+def clear_header_routes(stepper: Stepper) -> None:
+    """Remove the routes `SetHeaderRoute` steps made, so no request reaches the canary any more."""
+    status, rollout = stepper.status, stepper.rollout
+    if not status.header_routed:
+        return
+    router: Any = rollout.router  # a HeaderRouter: header_routed is only set through one
+    retry(router.remove_header_routes, rollout.clock, rollout.backoff, "remove header routes")
+    status.header_routed = False
+    stepper.save()
 
 
 def _remove_canary_when_due(stepper: Stepper, now: float) -> float | None:
@@ -56,6 +89,9 @@ def _remove_canary_when_due(stepper: Stepper, now: float) -> float | None:
         return status.scale_down_at
     workload = rollout.workload
     retry(workload.remove_canary, rollout.clock, rollout.backoff, "remove canary")
+    finish = getattr(rollout.router, "finish", None)  # optional: a router's clean-up at the end
+    if callable(finish):
+        retry(finish, rollout.clock, rollout.backoff, "router clean-up")
     if status.aborted:
         _run_rollback_hooks(stepper)
     status.finished, status.finished_at = True, now

@@ -14,11 +14,13 @@ from canarykit.durations import Duration, parse_duration
 from canarykit.errors import SpecError
 from canarykit.rollout import events as ev
 from canarykit.rollout.analyses import BackgroundAnalysis, check_step_analyses
+from canarykit.rollout.remote import RemoteControl
 from canarykit.rollout.result import RolloutResult
 from canarykit.rollout.resume import check_resume_policy, initial_status
 from canarykit.rollout.rollback import Backoff
 from canarykit.rollout.signals import abort_on_signals
 from canarykit.rollout.status import RolloutPhase, RolloutStatus
+from canarykit.rollout.step_actions import check_header_routes
 from canarykit.rollout.stepper import Stepper
 from canarykit.rollout.store import StateStore
 from canarykit.steps import Plan, Step
@@ -30,6 +32,7 @@ EventListener = Callable[[ev.Event], None]
 RollbackHook = Callable[[RolloutStatus], None]
 POLICIES = ("rollback", "pause")
 DEFAULT_BACKOFF = Backoff()
+FIRST_UPDATE = RolloutStatus.revision
 MAX_NAP = 1.0
 """Longest single wait in `run()`, so commands from other threads are seen within a second."""
 
@@ -77,6 +80,7 @@ class Rollout:
         self.on_resume = check_resume_policy(on_resume)
         self.rollback_hooks = tuple(rollback_hooks)
         check_step_analyses(self.plan, prometheus)
+        check_header_routes(self.plan, router)
         self.store = state
         self.failure_policy = failure_policy
         self.backoff = backoff
@@ -97,6 +101,10 @@ class Rollout:
         """Begin (or resume, when the state store holds an unfinished rollout of `version`) a rollout."""
         with self._lock:
             status, resumed = initial_status(self.store, self.name, version, self.clock.now())
+            if not resumed:
+                status.fast_track = not _needs_steps(self.workload, version)
+                if status.fast_track and status.revision == FIRST_UPDATE:
+                    status.revision = 1  # as in Argo, the first deploy is revision 1
             self._stepper = Stepper(self, status)
             self._stepper.save()
             if resumed:
@@ -122,8 +130,10 @@ class Rollout:
 
     def _run(self, version: str, handle_signals: bool) -> RolloutResult:
         self.start(version)
+        remote = RemoteControl(self)
         with abort_on_signals(self._require().save, handle_signals) as signals:
             while (wake := self.advance()) is not None:
+                remote.poll()
                 if (reason := signals.take()) is not None:
                     self.abort(reason)
                     continue
@@ -196,6 +206,12 @@ class Rollout:
                 f"rollout {self.name!r} has not been started: call run(version) or start(version)"
             )
         return self._stepper
+
+
+def _needs_steps(workload: Workload, version: str) -> bool:
+    """False for a first deploy (no stable yet) or a version stable already runs; see `Workload`."""
+    needs_steps = getattr(workload, "needs_steps", None)
+    return bool(needs_steps(version)) if callable(needs_steps) else True
 
 
 __all__ = ["Rollout", "RolloutPhase"]

@@ -42,6 +42,8 @@ class RolloutStatus:
     aborted: bool = False
     abort_message: str = ""
     promote_full: bool = False
+    fast_track: bool = False
+    header_routed: bool = False
     canary_started: bool = False
     promoted: bool = False
     finished: bool = False
@@ -50,6 +52,9 @@ class RolloutStatus:
     scale_down_at: float | None = None
     progress_since: float | None = None
     weight_history: list[int] = field(default_factory=list)
+    step_count: int = 0
+    set_weight: int = 0
+    analysis_counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         record = asdict(self)
@@ -61,4 +66,5 @@ class RolloutStatus:
         fields = dict(record)
         fields["phase"] = RolloutPhase(fields.get("phase", RolloutPhase.PROGRESSING.value))
         fields["weight_history"] = list(fields.get("weight_history", []))
+        fields["analysis_counts"] = dict(fields.get("analysis_counts", {}))
         return cls(**fields)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from canarykit.analysis import AnalysisRun, Phase
+from canarykit.errors import SpecError, UnsupportedFeature
 from canarykit.rollout import events as ev
 from canarykit.rollout.analyses import resolve_metrics
+from canarykit.rollout.rollback import retry
 from canarykit.rollout.status import CANARY_PAUSE_STEP, RolloutPhase
-from canarykit.steps import Analysis, Pause, SetCanaryScale, SetWeight
+from canarykit.steps import Analysis, Pause, Plan, SetCanaryScale, SetHeaderRoute, SetWeight
+from canarykit.traffic import HeaderRouter, TrafficRouter
 
 if TYPE_CHECKING:
     from canarykit.rollout.stepper import Stepper
@@ -34,6 +37,8 @@ def reconcile_step(stepper: Stepper, now: float) -> float | None:
         return _pause_step(stepper, now, step)
     if isinstance(step, Analysis):
         return _analysis_step(stepper, now, step)
+    if isinstance(step, SetHeaderRoute):
+        return _header_route_step(stepper, now, step)
     return _scale_step(stepper, now, step)
 
 
@@ -68,6 +73,38 @@ def _canary_scaled(stepper: Stepper, now: float, replicas: int) -> bool:
     return False
 
 
+def _header_route_step(stepper: Stepper, now: float, step: SetHeaderRoute) -> float | None:
+    rollout = stepper.rollout
+    router: Any = rollout.router  # checked to be a HeaderRouter when the rollout was built
+    if step.header is None:
+        action = router.remove_header_routes
+    else:
+        header = step.header
+
+        def action() -> None:
+            router.set_header_route(header, value=step.value, pattern=step.pattern)
+
+    retry(action, rollout.clock, rollout.backoff, f"header route {step.header}")
+    stepper.status.header_routed = step.header is not None
+    return step_done(stepper, now)
+
+
+def check_header_routes(plan: Plan, router: TrafficRouter) -> None:
+    """`SetHeaderRoute` steps need a router that can route on headers; refused before anything runs."""
+    for index, step in enumerate(plan):
+        if not isinstance(step, SetHeaderRoute):
+            continue
+        if not isinstance(router, HeaderRouter):
+            message = f"{type(router).__name__} cannot route on headers (no set_header_route)"
+            raise UnsupportedFeature(message, f"steps[{index}]")
+        check = getattr(router, "check_header_route", None)  # optional: the router's own limits
+        if callable(check) and step.header is not None:
+            try:
+                check(step.header, value=step.value, pattern=step.pattern)
+            except SpecError as error:
+                raise SpecError(error.reason, f"steps[{index}]") from None
+
+
 def _pause_step(stepper: Stepper, now: float, step: Pause) -> float | None:
     status = stepper.status
     if status.pause_started_at is None:
@@ -94,6 +131,14 @@ def _analysis_step(stepper: Stepper, now: float, step: Analysis) -> float | None
     run, stepper.step_run = stepper.step_run, None
     stepper.analysis_done(run, "Step")
     return step_done(stepper, now) if run.phase is Phase.SUCCESSFUL else now
+
+
+def set_weight_at(plan: Plan, index: int) -> int:
+    """Argo's `GetCurrentSetWeight`: the last SetWeight at or before `index` (100 past the last step)."""
+    if index >= len(plan):
+        return 100
+    weights = [step.weight for step in plan[: index + 1] if isinstance(step, SetWeight)]
+    return weights[-1] if weights else 0
 
 
 def step_done(stepper: Stepper, now: float) -> float:

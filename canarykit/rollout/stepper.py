@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from canarykit.analysis import AnalysisRun, Measurement, Metric, Phase
 from canarykit.analysis.run import MeasurementListener
 from canarykit.rollout import events as ev
-from canarykit.rollout.completion import complete, roll_back
+from canarykit.rollout.completion import complete, fast_track, roll_back
 from canarykit.rollout.rollback import retry
 from canarykit.rollout.status import ANALYSIS_FAILED, INCONCLUSIVE_ANALYSIS, RolloutPhase, RolloutStatus
-from canarykit.rollout.step_actions import POLL, reconcile_step, step_done
+from canarykit.rollout.step_actions import POLL, reconcile_step, set_weight_at, step_done
 from canarykit.steps import Analysis
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ class Stepper:
         self.canary_ensured = False
 
     def save(self) -> None:
+        plan, status = self.rollout.plan, self.status
+        status.step_count, status.set_weight = len(plan), set_weight_at(plan, status.step_index)
         if self.rollout.store is not None:
             self.rollout.store.save(self.rollout.name, self.status.to_dict())
 
@@ -49,6 +51,8 @@ class Stepper:
             return None
         if status.aborted:
             return roll_back(self, now)
+        if status.fast_track:
+            return fast_track(self, now)
         background_wake = self._reconcile_background()
         if status.aborted:
             return now
@@ -96,6 +100,9 @@ class Stepper:
         """A listener that turns each measurement of `analysis` into a `MeasurementTaken` event."""
 
         def listener(metric: Metric, measurement: Measurement) -> None:
+            counts = self.status.analysis_counts.setdefault(analysis, {})
+            counts[measurement.phase.value] = counts.get(measurement.phase.value, 0) + 1
+            self.save()
             text = f"{metric.name} measured {measurement.value or '-'}: {measurement.phase.value}"
             self.rollout.emit(
                 ev.MeasurementTaken, text, analysis=analysis, metric=metric.name, measurement=measurement

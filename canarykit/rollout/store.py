@@ -20,3 +20,23 @@ class StateStore(Protocol):
     def save(self, name: str, record: Mapping[str, Any]) -> None: ...
 
     def lock(self, name: str) -> AbstractContextManager[None]: ...
+
+
+@runtime_checkable
+class CommandQueue(Protocol):
+    """A store that carries commands (`promote`, `abort`, `retry`) from other processes to the driver.
+
+    A command is a JSON-ready dict: `{"command": "promote", "full": False}`, `{"command": "abort",
+    "reason": "..."}` or `{"command": "retry"}`. `Rollout.run()` takes and applies them as it goes.
+    """
+
+    def request(self, name: str, command: Mapping[str, Any]) -> None: ...
+
+    def take_commands(self, name: str) -> list[dict[str, Any]]: ...
+
+
+@runtime_checkable
+class RenewableLock(Protocol):
+    """A store whose lock expires unless renewed (a Kubernetes Lease); `Rollout.run()` renews it."""
+
+    def renew(self, name: str) -> None: ...

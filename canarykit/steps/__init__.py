@@ -1,6 +1,6 @@
 """Step strategies: what a canary does, step by step, as plain tuples built by composable strategies."""
 
-from canarykit.steps.kinds import Analysis, Pause, SetCanaryScale, SetWeight, Step
+from canarykit.steps.kinds import Analysis, Pause, SetCanaryScale, SetHeaderRoute, SetWeight, Step
 from canarykit.steps.plans import Plan, explicit, exponential, linear
 
 __all__ = [
@@ -8,6 +8,7 @@ __all__ = [
     "Pause",
     "Plan",
     "SetCanaryScale",
+    "SetHeaderRoute",
     "SetWeight",
     "Step",
     "explicit",

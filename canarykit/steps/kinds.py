@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -81,8 +82,45 @@ class SetCanaryScale:
             raise SpecError("SetCanaryScale weight needs to be between 0 and 100")
 
 
-Step = SetWeight | Pause | Analysis | SetCanaryScale
-STEP_TYPES = (SetWeight, Pause, Analysis, SetCanaryScale)
+HEADER_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+@dataclass(frozen=True)
+class SetHeaderRoute:
+    """Send requests whose `header` matches to the canary, whatever the weight; `header=None` removes it.
+
+    `value` matches exactly, `pattern` as a regular expression; with neither, the header's value `always` or
+    `never` decides (ingress-nginx's `canary-by-header`). The route is removed when the rollout ends.
+    """
+
+    header: str | None = None
+    value: str | None = None
+    pattern: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.header is None:
+            if self.value is not None or self.pattern is not None:
+                raise SpecError("SetHeaderRoute needs a header to match a value or pattern")
+            return
+        if not HEADER_TOKEN.fullmatch(self.header):
+            raise SpecError(f"SetHeaderRoute header {self.header!r} is not a valid HTTP header name")
+        if self.value is not None and self.pattern is not None:
+            raise SpecError("SetHeaderRoute takes a value or a pattern, not both")
+        if self.pattern is not None:
+            _check_pattern(self.pattern)
+
+
+def _check_pattern(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise SpecError(
+            f"SetHeaderRoute pattern {pattern!r} is not a valid regular expression: {error}"
+        ) from None
+
+
+Step = SetWeight | Pause | Analysis | SetCanaryScale | SetHeaderRoute
+STEP_TYPES = (SetWeight, Pause, Analysis, SetCanaryScale, SetHeaderRoute)
 
 
 def check_steps(steps: Sequence[Any]) -> tuple[Step, ...]:

@@ -14,6 +14,7 @@ class InMemoryRouter:
     def __init__(self, weight: int = 0) -> None:
         self.weight = weight
         self.history: list[int] = []
+        self.header_route: tuple[str, str | None, str | None] | None = None
         self._failures = 0
 
     def fail_next(self, count: int) -> None:
@@ -28,6 +29,13 @@ class InMemoryRouter:
 
     def get_weight(self) -> int:
         return self.weight
+
+    def set_header_route(self, header: str, value: str | None = None, pattern: str | None = None) -> None:
+        """Route requests carrying `header` (matching `value` or `pattern`) to the canary."""
+        self.header_route = (header, value, pattern)
+
+    def remove_header_routes(self) -> None:
+        self.header_route = None
 
 
 class InMemoryWorkload:

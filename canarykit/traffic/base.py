@@ -10,9 +10,19 @@ class TrafficRouter(Protocol):
     """Sends `weight` percent (0..100) of traffic to the canary and reads back what is in force.
 
     Faults are raised (preferably as `RoutingError`); the orchestrator retries them and, when traffic cannot
-    be returned to stable, raises `RollbackFailed`.
+    be returned to stable, raises `RollbackFailed`. A router may also define `finish()`, called once when
+    the rollout ends (traffic on stable, canary removed), to clean up what it created.
     """
 
     def set_weight(self, weight: int) -> None: ...
 
     def get_weight(self) -> int: ...
+
+
+@runtime_checkable
+class HeaderRouter(Protocol):
+    """A router that can also send requests carrying a header to the canary (`SetHeaderRoute` steps)."""
+
+    def set_header_route(self, header: str, value: str | None = None, pattern: str | None = None) -> None: ...
+
+    def remove_header_routes(self) -> None: ...

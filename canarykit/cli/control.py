@@ -1,0 +1,38 @@
+"""`canarykit promote|abort|retry NAME`: queue a command for the process driving the rollout."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from canarykit.cli.cluster import add_cluster_options, connect_to_cluster, state_store
+
+DONE = {"promote": "promoted", "abort": "aborted", "retry": "retried"}
+
+
+def register(commands: Any) -> None:
+    for name, text in (
+        ("promote", "go past the current pause or step (--full: skip the remaining steps)"),
+        ("abort", "roll the rollout back: traffic to stable, canary removed"),
+        ("retry", "start an aborted rollout again from its first step"),
+    ):
+        parser = commands.add_parser(name, help=text)
+        parser.add_argument("name", help="rollout name")
+        if name == "promote":
+            parser.add_argument("--full", action="store_true", help="skip the remaining steps and analysis")
+        add_cluster_options(parser)
+        parser.set_defaults(handler=run_command, command_name=name)
+
+
+def run_command(options: argparse.Namespace) -> int:
+    api = connect_to_cluster(options)
+    store = state_store(api, options.namespace or "default")
+    command: dict[str, Any] = {"command": options.command_name}
+    if options.command_name == "promote":
+        command["full"] = options.full
+    store.request(options.name, command)
+    done = "fully promoted" if command.get("full") else DONE[options.command_name]
+    print(f"rollout '{options.name}' {done}")
+    if store.holder(options.name) is None:
+        print(f"note: no process is driving '{options.name}' now; the command waits for the next one")
+    return 0

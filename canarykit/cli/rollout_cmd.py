@@ -1,0 +1,86 @@
+"""`canarykit rollout -f rollout.yaml -f analysis.yaml --image app=registry/app:v2`: run it on a cluster."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, TextIO
+
+from canarykit.argo import load
+from canarykit.cli.cluster import add_cluster_options, connect_to_cluster, state_store
+from canarykit.cli.rendering import ICONS
+from canarykit.clock import Clock, SystemClock
+from canarykit.kube.templates import parse_image_option
+from canarykit.rollout import events as ev
+from canarykit.rollout.result import RolloutResult
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("rollout", help="roll a new version out on Kubernetes, step by step")
+    parser.add_argument(
+        "-f", "--filename", action="append", required=True, help="Rollout / AnalysisTemplate YAML"
+    )
+    parser.add_argument(
+        "--image", action="append", default=[], metavar="CONTAINER=IMAGE", help="the new version's image"
+    )
+    parser.add_argument("--prometheus", metavar="URL", help="Prometheus address (replaces the templates')")
+    parser.add_argument(
+        "--delete-canary-ingress",
+        action="store_true",
+        help="delete the canary Ingress at the end (Argo keeps it)",
+    )
+    add_cluster_options(parser)
+    parser.set_defaults(handler=run_command)
+
+
+def run_command(options: argparse.Namespace, clock: Clock | None = None) -> int:
+    """Everything is checked (files, images, cluster objects) before anything in the cluster changes."""
+    from canarykit.kube import bind
+
+    images = dict(parse_image_option(text) for text in options.image)
+    spec = load(*options.filename)
+    api = connect_to_cluster(options)
+    binding = bind(
+        spec, api, images, namespace=options.namespace, delete_on_complete=options.delete_canary_ingress
+    )
+    clock = clock or SystemClock()
+    view = LiveView(clock, sys.stdout)
+    rollout = binding.rollout(
+        prometheus=options.prometheus,
+        clock=clock,
+        state=state_store(api, binding.namespace, clock),
+        on_event=view.show,
+    )
+    view.header(spec.name, binding.namespace, binding.version, len(rollout.plan))
+    result = rollout.run(binding.version)
+    view.summary(result)
+    return 0 if result.healthy else 1
+
+
+class LiveView:
+    """One line per event, with the time since the start; weight changes and verdicts stand out."""
+
+    def __init__(self, clock: Clock, out: TextIO) -> None:
+        self.clock, self.out = clock, out
+        self.started = clock.now()
+
+    def header(self, name: str, namespace: str, version: str, steps: int) -> None:
+        self._print(f"rollout {namespace}/{name}: {version} in {steps} steps")
+
+    def show(self, event: ev.Event) -> None:
+        mark = {ev.WeightChanged: "→", ev.Aborted: "✖", ev.Promoted: "✔", ev.Paused: "॥"}.get(
+            type(event), " "
+        )
+        self._print(f"[{self._elapsed(event.time)}] {mark} {event.message}")
+
+    def summary(self, result: RolloutResult) -> None:
+        phase = result.phase.value
+        steps = f"step {result.steps_done}/{result.steps_total}"
+        self._print(f"{ICONS.get(phase, '')} {phase}: {steps}. {result.message}".rstrip())
+
+    def _elapsed(self, time: float) -> str:
+        seconds = max(0, int(time - self.started))
+        return f"{seconds // 60:d}:{seconds % 60:02d}"
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)

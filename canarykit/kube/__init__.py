@@ -1,0 +1,24 @@
+"""Kubernetes: ingress-nginx routing, Deployments, state in the cluster. The only package importing
+`kubernetes`, and only when a connection is made (`connect()`)."""
+
+from canarykit.kube.bind import KubeBinding, bind
+from canarykit.kube.canary_ingress import build_canary_ingress, canary_ingress_name
+from canarykit.kube.client import KubeAPI
+from canarykit.kube.connect import connect
+from canarykit.kube.deployment import DeploymentWorkload
+from canarykit.kube.nginx_router import NginxIngressRouter
+from canarykit.kube.state_store import KubernetesStateStore
+from canarykit.kube.templates import REVISION_LABEL
+
+__all__ = [
+    "REVISION_LABEL",
+    "DeploymentWorkload",
+    "KubeAPI",
+    "KubeBinding",
+    "KubernetesStateStore",
+    "NginxIngressRouter",
+    "bind",
+    "build_canary_ingress",
+    "canary_ingress_name",
+    "connect",
+]

@@ -1,0 +1,132 @@
+"""`bind()`: from a loaded Argo Rollout to a router and a workload on a cluster, checked before any change."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from canarykit.errors import SpecError
+from canarykit.kube.client import KubeAPI
+from canarykit.kube.deployment import DEPLOYMENTS, DeploymentWorkload
+from canarykit.kube.nginx_router import NginxIngressRouter
+from canarykit.kube.services import SERVICES
+from canarykit.kube.templates import match_labels, revision_of, with_images
+
+if TYPE_CHECKING:
+    from canarykit.argo.rollout import RolloutSpec
+    from canarykit.rollout.orchestrator import Rollout
+
+
+@dataclass
+class KubeBinding:
+    """What `bind()` found and built: run `binding.rollout(**options).run(binding.version)`."""
+
+    spec: RolloutSpec
+    namespace: str
+    router: NginxIngressRouter
+    workload: DeploymentWorkload
+    version: str
+    first_deploy: bool
+
+    def rollout(self, **options: Any) -> Rollout:
+        """`Rollout.from_spec` with this router and workload (`prometheus=`, `clock=`, `state=`...)."""
+        from canarykit.rollout.orchestrator import Rollout
+
+        return Rollout.from_spec(self.spec, self.router, self.workload, **options)
+
+
+def bind(
+    spec: RolloutSpec,
+    api: KubeAPI,
+    images: Mapping[str, str] | None = None,
+    namespace: str | None = None,
+    delete_on_complete: bool = False,
+) -> KubeBinding:
+    """Router and workload for `spec` in `namespace` (default: the Rollout's, else "default").
+
+    `images` (`{"canary-demo": "argoproj/rollouts-demo:green"}`, `*` for every container) is applied to
+    the Rollout's pod template to make the new version. Missing Services or Ingresses, an Ingress without
+    a rule for the stable Service, or an unknown container raise before anything in the cluster changes.
+    When the stable Deployment does not exist yet, the rollout is a first deploy: no steps, no analysis.
+    """
+    namespace = namespace or spec.namespace or "default"
+    stable_service, canary_service, nginx = _routing_of(spec)
+    template = with_images(spec.pod_template, images or {})
+    _check_template(spec, template)
+    for service in (stable_service, canary_service):
+        if api.get(SERVICES, namespace, service) is None:
+            raise SpecError(f"Service {namespace}/{service} not found", "spec.strategy.canary")
+    router = NginxIngressRouter(
+        api,
+        spec.name,
+        nginx.stable_ingresses,
+        stable_service,
+        canary_service,
+        namespace=namespace,
+        annotation_prefix=nginx.annotation_prefix,
+        additional_annotations=nginx.additional_ingress_annotations,
+        canary_annotations=nginx.canary_ingress_annotations,
+        max_weight=nginx.max_weight,
+        delete_on_complete=delete_on_complete,
+    )
+    router.check()
+    stable = api.get(DEPLOYMENTS, namespace, spec.name)
+    if stable is not None:
+        _check_selector(spec, stable)
+    workload = DeploymentWorkload(
+        api,
+        spec.name,
+        namespace,
+        stable_service=stable_service,
+        canary_service=canary_service,
+        template=template,
+        selector=_selector(spec),
+        replicas=spec.replicas,
+    )
+    version = _version(images, template)
+    return KubeBinding(spec, namespace, router, workload, version, first_deploy=stable is None)
+
+
+def _routing_of(spec: RolloutSpec) -> tuple[str, str, Any]:
+    if not spec.stable_service or not spec.canary_service:
+        raise SpecError("needs stableService and canaryService to run on Kubernetes", "spec.strategy.canary")
+    if spec.nginx is None:
+        raise SpecError(
+            "needs trafficRouting.nginx to run on Kubernetes", "spec.strategy.canary.trafficRouting"
+        )
+    return spec.stable_service, spec.canary_service, spec.nginx
+
+
+def _selector(spec: RolloutSpec) -> dict[str, str]:
+    document = spec.document
+    selector = document.spec.selector if document is not None else None
+    labels = dict(selector.match_labels) if selector is not None else {}
+    if not labels:
+        raise SpecError("needs selector.matchLabels to manage Deployments", "spec.selector")
+    return labels
+
+
+def _check_template(spec: RolloutSpec, template: Mapping[str, Any]) -> None:
+    """The pod template must exist, have containers, and carry the selector's labels."""
+    if not template.get("spec", {}).get("containers"):
+        raise SpecError("needs a pod template with containers", "spec.template")
+    labels = template.get("metadata", {}).get("labels", {}) or {}
+    missing = {k: v for k, v in _selector(spec).items() if labels.get(k) != v}
+    if missing:
+        raise SpecError(f"selector does not match template labels (missing {missing})", "spec.template")
+
+
+def _check_selector(spec: RolloutSpec, stable: Mapping[str, Any]) -> None:
+    if match_labels(stable) != _selector(spec):
+        raise SpecError(
+            f"Deployment {spec.name!r} selects {match_labels(stable)}, the Rollout {_selector(spec)}",
+            "spec.selector",
+        )
+
+
+def _version(images: Mapping[str, str] | None, template: Mapping[str, Any]) -> str:
+    """`container=image` pairs when images were given, else the pod template's revision hash."""
+    if images:
+        return ",".join(f"{container}={image}" for container, image in sorted(images.items()))
+    return revision_of(template)

@@ -1,0 +1,185 @@
+"""`NginxIngressRouter`: ingress-nginx canary Ingresses, one per stable Ingress, kept as Argo keeps them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from canarykit.errors import KubernetesError, RoutingError, SpecError
+from canarykit.kube.canary_ingress import DEFAULT_ANNOTATION_PREFIX, build_canary_ingress, canary_ingress_name
+from canarykit.kube.client import JsonObject, KubeAPI
+from canarykit.kube.header_route import cleared_header_route_annotations, header_route_annotations
+from canarykit.kube.templates import MANAGED_BY
+
+INGRESSES = "ingresses"
+ROLLOUT_ANNOTATION = "canarykit.io/rollout"
+
+
+class NginxIngressRouter:
+    """Sets `<prefix>/canary-weight` on `<rollout>-<stableIngress>-canary` for every stable Ingress.
+
+    The canary Ingress is created on the first weight (or re-read and patched when it exists), and is kept
+    at weight 0 when the rollout ends, as Argo does, unless `delete_on_complete=True`. One that another
+    owner controls is refused. `check()` validates everything without changing the cluster.
+    """
+
+    def __init__(
+        self,
+        api: KubeAPI,
+        rollout_name: str,
+        stable_ingresses: str | Sequence[str],
+        stable_service: str,
+        canary_service: str,
+        namespace: str = "default",
+        annotation_prefix: str = DEFAULT_ANNOTATION_PREFIX,
+        additional_annotations: Mapping[str, str] | None = None,
+        canary_annotations: Mapping[str, str] | None = None,
+        max_weight: int | None = None,
+        delete_on_complete: bool = False,
+    ) -> None:
+        names = [stable_ingresses] if isinstance(stable_ingresses, str) else list(stable_ingresses)
+        if not names:
+            raise SpecError("NginxIngressRouter needs at least one stable ingress")
+        self.api, self.rollout_name, self.namespace = api, rollout_name, namespace
+        self.stable_ingresses = names
+        self.stable_service, self.canary_service = stable_service, canary_service
+        self.annotation_prefix, self.max_weight = annotation_prefix, max_weight
+        self.additional_annotations = dict(additional_annotations or {})
+        self.canary_annotations = dict(canary_annotations or {})
+        self.delete_on_complete = delete_on_complete
+        self._header: dict[str, str] = {}
+
+    def canary_names(self) -> list[str]:
+        return [canary_ingress_name(self.rollout_name, name) for name in self.stable_ingresses]
+
+    def check(self) -> None:
+        """`SpecError`/`RoutingError` for a missing or rule-less stable Ingress, or a foreign canary."""
+        for stable_name in self.stable_ingresses:
+            self._desired(self._stable(stable_name), 0)
+            existing = self._get(canary_ingress_name(self.rollout_name, stable_name))
+            if existing is not None:
+                self._check_owner(existing)
+
+    def set_weight(self, weight: int) -> None:
+        for stable_name in self.stable_ingresses:
+            self._apply(self._desired(self._stable(stable_name), weight))
+
+    def get_weight(self) -> int:
+        """The weight in force; `RoutingError` when the canary Ingresses disagree."""
+        weights = {self._weight_of(self._get(name)) for name in self.canary_names()}
+        if len(weights) != 1:
+            raise RoutingError(
+                f"canary ingresses {self.canary_names()} disagree on the weight: {sorted(weights)}"
+            )
+        return weights.pop()
+
+    def set_header_route(self, header: str, value: str | None = None, pattern: str | None = None) -> None:
+        """Requests whose `header` matches go to the canary, whatever the weight (`canary-by-header*`)."""
+        self._header = header_route_annotations(self.annotation_prefix, header, value, pattern)
+        self.set_weight(self.get_weight())
+
+    def check_header_route(self, header: str, value: str | None = None, pattern: str | None = None) -> None:
+        """Raise `SpecError` for a route ingress-nginx cannot express (checked before the rollout starts)."""
+        header_route_annotations(self.annotation_prefix, header, value, pattern)
+
+    def remove_header_routes(self) -> None:
+        self._header = {}
+        self.set_weight(self.get_weight())
+
+    def finish(self) -> None:
+        """At the end of the rollout: delete the canary Ingresses if `delete_on_complete`, else keep them."""
+        if self.delete_on_complete:
+            for name in self.canary_names():
+                existing = self._get(name)
+                if existing is not None:
+                    self._check_owner(existing)
+                    self.api.delete(INGRESSES, self.namespace, name)
+
+    # -- building and applying ----------------------------------------------------------------------------
+
+    def _desired(self, stable: JsonObject, weight: int) -> JsonObject:
+        canary = build_canary_ingress(
+            stable,
+            self.rollout_name,
+            self.stable_service,
+            self.canary_service,
+            weight,
+            annotation_prefix=self.annotation_prefix,
+            additional_annotations=self.additional_annotations,
+            canary_annotations=self.canary_annotations,
+            max_weight=self.max_weight,
+        )
+        metadata = canary["metadata"]
+        metadata["namespace"] = self.namespace
+        metadata["labels"] = {**metadata.get("labels", {}), **MANAGED_BY}
+        metadata["annotations"] = {**metadata["annotations"], ROLLOUT_ANNOTATION: self.rollout_name}
+        metadata["annotations"].update(self._header_annotations())
+        metadata["ownerReferences"] = [_reference_to(stable)]
+        return canary
+
+    def _header_annotations(self) -> dict[str, Any]:
+        cleared: dict[str, Any] = dict(cleared_header_route_annotations(self.annotation_prefix))
+        return {**cleared, **self._header}
+
+    def _apply(self, desired: JsonObject) -> None:
+        name = desired["metadata"]["name"]
+        existing = self._get(name)
+        if existing is None:
+            try:
+                self.api.create(INGRESSES, self.namespace, _without_nulls(desired))
+                return
+            except KubernetesError as error:
+                if not error.conflict:
+                    raise
+                existing = self._get(name)
+                if existing is None:
+                    raise
+        self._check_owner(existing)
+        patch = {"metadata": {k: desired["metadata"][k] for k in ("labels", "annotations")}}
+        patch["spec"] = desired["spec"]
+        self.api.patch(INGRESSES, self.namespace, name, patch, "merge")
+
+    def _check_owner(self, existing: JsonObject) -> None:
+        """Argo's refusal of a canary Ingress that something else controls."""
+        metadata = existing.get("metadata", {})
+        controllers = [ref for ref in metadata.get("ownerReferences") or [] if ref.get("controller")]
+        ours = (metadata.get("annotations") or {}).get(ROLLOUT_ANNOTATION) == self.rollout_name
+        if controllers or not ours:
+            raise RoutingError(f"canary ingress `{metadata.get('name')}` controlled by different object")
+
+    def _stable(self, name: str) -> JsonObject:
+        stable = self._get(name)
+        if stable is None:
+            raise SpecError(f"ingress `{name}` not found in namespace {self.namespace}")
+        return stable
+
+    def _get(self, name: str) -> JsonObject | None:
+        return self.api.get(INGRESSES, self.namespace, name)
+
+    def _weight_of(self, canary: JsonObject | None) -> int:
+        if canary is None:
+            return 0
+        annotations = canary.get("metadata", {}).get("annotations") or {}
+        text = annotations.get(f"{self.annotation_prefix}/canary-weight", "0")
+        try:
+            return int(text)
+        except ValueError:
+            raise RoutingError(f"canary ingress has an unreadable weight {text!r}") from None
+
+
+def _reference_to(stable: JsonObject) -> dict[str, Any]:
+    """An owner reference to the stable Ingress: deleting it deletes the canary too (no controller)."""
+    metadata = stable["metadata"]
+    return {
+        "apiVersion": stable.get("apiVersion", "networking.k8s.io/v1"),
+        "kind": "Ingress",
+        "name": metadata["name"],
+        "uid": metadata.get("uid", ""),
+        "controller": False,
+        "blockOwnerDeletion": False,
+    }
+
+
+def _without_nulls(body: JsonObject) -> JsonObject:
+    annotations = {k: v for k, v in body["metadata"]["annotations"].items() if v is not None}
+    return {**body, "metadata": {**body["metadata"], "annotations": annotations}}
