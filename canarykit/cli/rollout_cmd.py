@@ -9,7 +9,8 @@ from typing import Any, TextIO
 from canarykit.argo import load
 from canarykit.cli.cluster import add_cluster_options, connect_to_cluster, state_store
 from canarykit.cli.rendering import ICONS
-from canarykit.clock import Clock, SystemClock
+from canarykit.cli.timeparse import parse_time
+from canarykit.clock import Clock, ReplayClock, SystemClock
 from canarykit.kube.templates import parse_image_option
 from canarykit.rollout import events as ev
 from canarykit.rollout.result import RolloutResult
@@ -24,6 +25,9 @@ def register(commands: Any) -> None:
         "--image", action="append", default=[], metavar="CONTAINER=IMAGE", help="the new version's image"
     )
     parser.add_argument("--prometheus", metavar="URL", help="Prometheus address (replaces the templates')")
+    parser.add_argument(
+        "--at", metavar="TIME", help="rehearse on history: the clock starts at TIME and pauses pass at once"
+    )
     parser.add_argument(
         "--delete-canary-ingress",
         action="store_true",
@@ -43,12 +47,12 @@ def run_command(options: argparse.Namespace, clock: Clock | None = None) -> int:
     binding = bind(
         spec, api, images, namespace=options.namespace, delete_on_complete=options.delete_canary_ingress
     )
-    clock = clock or SystemClock()
+    clock = clock or (ReplayClock(parse_time(options.at)) if options.at else SystemClock())
     view = LiveView(clock, sys.stdout)
     rollout = binding.rollout(
         prometheus=options.prometheus,
         clock=clock,
-        state=state_store(api, binding.namespace, clock),
+        state=state_store(api, binding.namespace),  # leases run on real time, even when rehearsing
         on_event=view.show,
     )
     view.header(spec.name, binding.namespace, binding.version, len(rollout.plan))

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import yaml
+from kube_support import DATA, seed_reference_objects
 
 from canarykit.kube import KubeAPI, connect
 from canarykit.testing.kube import FakeKubeAPI
 
-DATA = Path(__file__).parent.parent / "data"
-
-
-def seed_reference_objects(kube: FakeKubeAPI) -> None:
-    """The stable and canary Services and the stable Ingress of the reference scenario."""
-    for name in ("services.yaml", "ingress.yaml"):
-        for document in yaml.safe_load_all((DATA / name).read_text()):
-            kube.put(document)
+__all__ = ["DATA", "seed_reference_objects"]
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
 from reference_history import ReferencePrometheus
 
 from canarykit import RolloutPhase, RolloutResult
@@ -114,7 +113,9 @@ def test_first_deploy_then_green_promoted(
     assert ingress is not None and ingress["metadata"]["annotations"][WEIGHT] == "0"  # kept, as Argo
 
 
-def test_failing_version_rolled_back(cluster: FakeKubeAPI, api: KubeAPI, prometheus: ReferencePrometheus) -> None:
+def test_failing_version_rolled_back(
+    cluster: FakeKubeAPI, api: KubeAPI, prometheus: ReferencePrometheus
+) -> None:
     clock = FakeClock(prometheus.failing_start + 60)
     deploy(api, cluster, "argoproj/rollouts-demo:blue", clock, prometheus.url)
     blue = _revision(cluster.get("deployments", "default", "canary-demo"))

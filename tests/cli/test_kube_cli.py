@@ -1,0 +1,177 @@
+"""`canarykit rollout|status|get|promote|abort` as users run them, with a kubeconfig for the fake API."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from kube_support import DATA, TOKEN, seed_reference_objects, write_kubeconfig
+from reference_history import ReferencePrometheus
+
+from canarykit.cli.main import main
+from canarykit.testing.kube import FakeKubeAPI
+
+ROLLOUT = str(DATA / "rollout.yaml")
+TEMPLATE = str(DATA / "analysis-template.yaml")
+WEIGHT = "nginx.ingress.kubernetes.io/canary-weight"
+DONE = {"promote": "promoted", "abort": "aborted"}
+
+
+@pytest.fixture
+def cluster() -> Iterator[FakeKubeAPI]:
+    with FakeKubeAPI() as kube:
+        seed_reference_objects(kube)
+        yield kube
+
+
+@pytest.fixture
+def kubeconfig(cluster: FakeKubeAPI, tmp_path: Path) -> str:
+    return str(write_kubeconfig(tmp_path / "kubeconfig", cluster.url))
+
+
+def canarykit(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "canarykit", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def rollout_arguments(kubeconfig: str, image: str, *args: str) -> list[str]:
+    image_option = f"canary-demo=argoproj/rollouts-demo:{image}"
+    return [
+        "rollout",
+        "-f",
+        ROLLOUT,
+        "-f",
+        TEMPLATE,
+        "--image",
+        image_option,
+        "--kubeconfig",
+        kubeconfig,
+        *args,
+    ]
+
+
+def rollout(kubeconfig: str, image: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return canarykit(*rollout_arguments(kubeconfig, image, *args))
+
+
+def test_first_deploy_then_a_rehearsed_healthy_rollout(
+    kubeconfig: str, prometheus: ReferencePrometheus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = in_process(capsys, *rollout_arguments(kubeconfig, "blue"))
+    assert code == 0 and "✔ Healthy" in out
+
+    at = str(int(prometheus.healthy_start + 60))
+    done = rollout(kubeconfig, "green", "--prometheus", prometheus.url, "--at", at)
+
+    assert done.returncode == 0, done.stderr
+    assert "canary weight 0 -> 20" in done.stdout
+    assert "Rollout completed update to revision 2" in done.stdout
+    assert done.stdout.splitlines()[-1].startswith("✔ Healthy: step 8/8")
+    assert TOKEN not in done.stdout + done.stderr
+    code, out, _ = in_process(capsys, "status", "canary-demo", "--kubeconfig", kubeconfig)
+    assert (code, out.strip()) == (0, "Healthy")
+    shown = in_process(capsys, "get", "canary-demo", "--kubeconfig", kubeconfig)[1]
+    assert "Status:          ✔ Healthy" in shown
+    assert "  Step:          8/8" in shown
+    assert "  SetWeight:     100" in shown and "  ActualWeight:  0" in shown
+    assert "argoproj/rollouts-demo:green (stable)" in shown
+    assert "canary-demo-2  ✔ 37 ✖ 0 ? 0 ⚠ 0" in shown
+
+
+def test_failing_version_exits_1_with_argos_message(
+    cluster: FakeKubeAPI, kubeconfig: str, prometheus: ReferencePrometheus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert in_process(capsys, *rollout_arguments(kubeconfig, "blue"))[0] == 0
+    at = str(int(prometheus.failing_start + 60))
+
+    done = rollout(kubeconfig, "red", "--prometheus", prometheus.url, "--at", at)
+
+    assert done.returncode == 1
+    message = (
+        "RolloutAborted: Rollout aborted update to revision 2: Background analysis phase error/failed: "
+        'Metric "success-rate" assessed Failed due to failed (4) > failureLimit (3)'
+    )
+    assert done.stdout.splitlines()[-1] == f"✖ Degraded: step 3/8. {message}"
+    code, out, _ = in_process(capsys, "status", "canary-demo", "--kubeconfig", kubeconfig)
+    assert code == 1
+    assert out.splitlines()[-1] == f"The rollout is in a degraded state with message: {message}"
+    ingress = cluster.get("ingresses", "default", "canary-demo-canary-demo-canary")
+    assert ingress is not None and ingress["metadata"]["annotations"][WEIGHT] == "0"
+
+
+def test_bad_input_exits_2_before_anything_changes(
+    cluster: FakeKubeAPI, kubeconfig: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["rollout", "-f", ROLLOUT, "-f", TEMPLATE, "--kubeconfig", kubeconfig, "--image"]
+    code, _, err = in_process(capsys, *base, "green")
+    assert code == 2 and "expected container=image" in err
+    code, _, err = in_process(capsys, *base, "web=nginx:1")
+    assert code == 2 and 'unable to find container named "web"' in err
+    cluster.delete("ingresses", "default", "canary-demo")
+    cluster.clear_requests()
+    missing = rollout(kubeconfig, "green")
+    assert missing.returncode == 2
+    assert "ingress `canary-demo` not found" in missing.stderr
+    assert [r for r in cluster.requests if r[0] != "GET"] == []
+
+
+def in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """A command from "another terminal", run in this process to save interpreter start-ups."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def short_rollout(tmp_path: Path) -> str:
+    """The reference Rollout with steps [setWeight 20, pause (until promoted), setWeight 60] and no delays."""
+    plan = (DATA / "rollout.yaml").read_text()
+    head, _, _ = plan.partition("      steps:")
+    steps = "      steps:\n        - setWeight: 20\n        - pause: {}\n        - setWeight: 60\n"
+    delays = "      scaleDownDelaySeconds: 0\n      abortScaleDownDelaySeconds: 0\n"
+    path = tmp_path / "rollout.yaml"
+    path.write_text(
+        head.replace("      analysis:", delays + "      analysis:")
+        + steps
+        + plan[plan.index("  template:") :]
+    )
+    return str(path)
+
+
+@pytest.mark.parametrize(("command", "expected_exit"), [("promote", 0), ("abort", 1)])
+def test_promote_or_abort_from_another_terminal(
+    cluster: FakeKubeAPI,
+    kubeconfig: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    expected_exit: int,
+) -> None:
+    short = short_rollout(tmp_path)
+    arguments = ["rollout", "-f", short, "-f", TEMPLATE, "--kubeconfig", kubeconfig, "--image"]
+    assert in_process(capsys, *arguments, "canary-demo=x:blue")[0] == 0  # the first deploy
+    driver = subprocess.Popen(
+        [sys.executable, "-m", "canarykit", *arguments, "canary-demo=x:green"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert driver.stdout is not None
+        for line in driver.stdout:  # wait for the driver to reach the pause
+            if "paused: CanaryPauseStep" in line:
+                break
+        code, _, err = in_process(capsys, *arguments, "canary-demo=x:green")
+        assert code == 2 and "is being driven by" in err
+        status = in_process(capsys, "status", "canary-demo", "--watch=false", "--kubeconfig", kubeconfig)
+        assert status[1].strip() == "Paused - CanaryPauseStep"
+        shown = in_process(capsys, "get", "canary-demo", "--kubeconfig", kubeconfig)[1]
+        assert "  Step:          1/3" in shown and "  ActualWeight:  20" in shown
+        done = in_process(capsys, command, "canary-demo", "--kubeconfig", kubeconfig)
+        assert done[1].strip() == f"rollout 'canary-demo' {DONE[command]}"
+        assert driver.wait(timeout=60) == expected_exit
+    finally:
+        driver.kill()
+        driver.wait()
