@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
+from canarykit.argo.header_route import header_route
 from canarykit.argo.rollout_analysis import TemplateIndex, check_analysis, resolve_args
 from canarykit.argo.rollout_models import (
     CanaryStepModel,
@@ -29,7 +30,7 @@ STEP_FIELDS = (
     "setMirrorRoute",
     "plugin",
 )
-UNSUPPORTED_STEPS = ("experiment", "setHeaderRoute", "setMirrorRoute", "plugin")
+UNSUPPORTED_STEPS = ("experiment", "setMirrorRoute", "plugin")
 INVALID_STEP = "Step must have one of the following set: experiment, setWeight, setCanaryScale or pause"
 INVALID_DURATION = "Duration needs to be greater than 0"
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -59,6 +60,8 @@ class StepConverter:
             return set_canary_scale(step.set_canary_scale, where)
         if step.analysis is not None:
             return self._analysis(step.analysis, where)
+        if step.set_header_route is not None:
+            return header_route(step.set_header_route, where)
         raise SpecError(INVALID_STEP, path)  # unreachable: step_kind found exactly one field
 
     def _set_weight(self, weight: int, path: str) -> SetWeight:

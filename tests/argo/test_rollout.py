@@ -12,7 +12,7 @@ import yaml
 
 from canarykit import ArgumentError, SpecError, UnsupportedFeature
 from canarykit.argo import BackgroundSpec, NginxRouting, RolloutSpec, load
-from canarykit.steps import Analysis, Pause, SetCanaryScale, SetWeight
+from canarykit.steps import Analysis, Pause, SetCanaryScale, SetHeaderRoute, SetWeight
 
 DATA = Path(__file__).parent.parent / "data"
 ROLLOUT = DATA / "rollout.yaml"
@@ -238,6 +238,8 @@ def bad_change(mutate: Mutation, message: str, where: str, error: type[SpecError
     return pytest.param(mutate, error, message, at(where), id=message[:40])
 
 
+HEADER_MATCH = {"headerName": "X-Canary", "headerValue": {"exact": "yes"}}
+
 ERRORS = [
     bad(".steps[2].setWeight", 101, "SetWeight needs to be between 0 and 100"),
     bad(".steps[0].setWeight", -1, "SetWeight needs to be between 0 and 100"),
@@ -258,10 +260,16 @@ ERRORS = [
     ),
     bad(
         ".steps[3]",
-        {"setHeaderRoute": {"name": "h"}},
-        "setHeaderRoute",
-        ".steps[3].setHeaderRoute",
+        {"setHeaderRoute": {"name": "h", "match": [HEADER_MATCH, HEADER_MATCH]}},
+        "ingress-nginx routes on a single header",
+        ".steps[3].setHeaderRoute.match",
         UnsupportedFeature,
+    ),
+    bad(
+        ".steps[3]",
+        {"setHeaderRoute": {"name": "h", "match": [{"headerName": "X", "headerValue": {"regex": "("}}]}},
+        "is not a valid regular expression",
+        ".steps[3].setHeaderRoute.match[0]",
     ),
     bad(".steps[5]", {"plugin": {"name": "p"}}, "plugin step", ".steps[5].plugin", UnsupportedFeature),
     bad(
@@ -399,3 +407,19 @@ def test_exactly_one_rollout_is_required() -> None:
 def test_a_template_defined_twice_is_refused() -> None:
     with pytest.raises(SpecError, match='AnalysisTemplate "success-rate" is defined more than once'):
         load(ROLLOUT, TEMPLATE, TEMPLATE)
+
+
+@pytest.mark.parametrize(
+    ("header_value", "expected"),
+    [
+        ({"exact": "yes"}, SetHeaderRoute("X-Canary", value="yes")),
+        ({"regex": "^be.*"}, SetHeaderRoute("X-Canary", pattern="^be.*")),
+        ({"prefix": "beta."}, SetHeaderRoute("X-Canary", pattern="^beta\\.")),
+    ],
+)
+def test_set_header_route_steps_become_header_routes(header_value: dict[str, str], expected: object) -> None:
+    match = {"headerName": "X-Canary", "headerValue": header_value}
+    routes = with_steps(
+        {"setHeaderRoute": {"name": "h", "match": [match]}}, {"setHeaderRoute": {"name": "h"}}
+    )
+    assert tuple(load_with(routes).steps) == (expected, SetHeaderRoute())
