@@ -50,10 +50,24 @@ class Lease:
         self._write(self._replace, rollout, now, body)
 
     def renew(self, rollout: str) -> None:
-        """Renew when a third of the duration has passed; `StateLocked` if another process took it over."""
+        """Renew when a third of the duration has passed; `StateLocked` if another process took it over.
+
+        An API fault (5xx, unreachable) is tolerated for up to two thirds of the duration since the last
+        renewal (the next call tries again), then raised: as Kubernetes leader election's renew deadline,
+        the holder gives up before another process may take the lease over.
+        """
         now = self.clock.now()
         if self.renewed_at is not None and now - self.renewed_at < self.duration / 3:
             return
+        try:
+            self._renew(rollout, now)
+        except StateLocked:
+            raise
+        except KubernetesError:
+            if self.renewed_at is None or now - self.renewed_at >= self.duration * 2 / 3:
+                raise
+
+    def _renew(self, rollout: str, now: float) -> None:
         current = self.api.get(LEASES, self.namespace, self.name)
         holder = current["spec"].get("holderIdentity") if current else None
         if current is None or holder != self.identity:
@@ -64,14 +78,14 @@ class Lease:
         self._write(self._replace, rollout, now, body)
 
     def release(self) -> None:
-        """Give the lease up (best effort: an expired lease is taken over anyway)."""
-        current = self.api.get(LEASES, self.namespace, self.name)
-        if current is None or current["spec"].get("holderIdentity") != self.identity:
-            return
-        current["spec"] = {"leaseDurationSeconds": self.duration}
-        with contextlib.suppress(KubernetesError):
-            self.api.replace(LEASES, self.namespace, self.name, current)
+        """Give the lease up (best effort, never raising: an expired lease is taken over anyway)."""
         self.renewed_at = None
+        with contextlib.suppress(KubernetesError):
+            current = self.api.get(LEASES, self.namespace, self.name)
+            if current is None or current["spec"].get("holderIdentity") != self.identity:
+                return
+            current["spec"] = {"leaseDurationSeconds": self.duration}
+            self.api.replace(LEASES, self.namespace, self.name, current)
 
     def _write(self, action: Any, rollout: str, now: float, body: JsonObject) -> None:
         try:

@@ -112,32 +112,52 @@ class NginxIngressRouter:
         metadata = canary["metadata"]
         metadata["namespace"] = self.namespace
         metadata["labels"] = {**metadata.get("labels", {}), **MANAGED_BY}
-        metadata["annotations"] = {**metadata["annotations"], ROLLOUT_ANNOTATION: self.rollout_name}
-        metadata["annotations"].update(self._header_annotations())
+        static = metadata["annotations"]
+        metadata["annotations"] = {**static, ROLLOUT_ANNOTATION: self.rollout_name}
+        metadata["annotations"].update(self._header_annotations(static))
         metadata["ownerReferences"] = [_reference_to(stable)]
         return canary
 
-    def _header_annotations(self) -> dict[str, Any]:
+    def _header_annotations(self, static: Mapping[str, Any]) -> dict[str, Any]:
+        """The `SetHeaderRoute` annotations over the cleared set (None removes a key in the merge patch).
+
+        With no route set, header annotations the spec gives (`additionalIngressAnnotations:
+        {canary-by-header: X-Canary}`, Argo's only way to route on a header) stand; the others are cleared.
+        """
         cleared: dict[str, Any] = dict(cleared_header_route_annotations(self.annotation_prefix))
-        return {**cleared, **self._header}
+        if self._header:
+            return {**cleared, **self._header}
+        return {key: value for key, value in cleared.items() if key not in static}
 
     def _apply(self, desired: JsonObject) -> None:
         name = desired["metadata"]["name"]
         existing = self._get(name)
         if existing is None:
-            try:
-                self.api.create(INGRESSES, self.namespace, _without_nulls(desired))
+            existing = self._create(desired)
+            if existing is None:
                 return
-            except KubernetesError as error:
-                if not error.conflict:
-                    raise
-                existing = self._get(name)
-                if existing is None:
-                    raise
         self._check_owner(existing)
         patch = {"metadata": {k: desired["metadata"][k] for k in ("labels", "annotations")}}
         patch["spec"] = desired["spec"]
         self.api.patch(INGRESSES, self.namespace, name, patch, "merge")
+
+    def _create(self, desired: JsonObject) -> JsonObject | None:
+        """Create the canary Ingress: None once created, or the live object when a racing writer was first.
+
+        A 409 means someone created it meanwhile: it is re-read (and then patched like any existing one).
+        If it is gone again by then, the create is tried once more.
+        """
+        body = _without_nulls(desired)
+        try:
+            self.api.create(INGRESSES, self.namespace, body)
+            return None
+        except KubernetesError as error:
+            if not error.conflict:
+                raise
+        existing = self._get(desired["metadata"]["name"])
+        if existing is None:
+            self.api.create(INGRESSES, self.namespace, body)
+        return existing
 
     def _check_owner(self, existing: JsonObject) -> None:
         """Argo's refusal of a canary Ingress that something else controls."""

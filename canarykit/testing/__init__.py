@@ -2,7 +2,15 @@
 
 from canarykit.testing.clock import FakeClock
 from canarykit.testing.edges import InMemoryRouter, InMemoryWorkload
+from canarykit.testing.kube import FakeKubeAPI
 from canarykit.testing.scripted import ScriptedProvider
 from canarykit.testing.state import InMemoryStateStore
 
-__all__ = ["FakeClock", "InMemoryRouter", "InMemoryStateStore", "InMemoryWorkload", "ScriptedProvider"]
+__all__ = [
+    "FakeClock",
+    "FakeKubeAPI",
+    "InMemoryRouter",
+    "InMemoryStateStore",
+    "InMemoryWorkload",
+    "ScriptedProvider",
+]
