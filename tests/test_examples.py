@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kube_support import seed_reference_objects, write_kubeconfig
 from reference_history import ReferencePrometheus
+
+from canarykit.testing.kube import FakeKubeAPI
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -41,3 +44,21 @@ def test_scripted_rollout() -> None:
         "  RolloutAborted: Rollout aborted update to revision 2: Background analysis phase error/failed: "
         'Metric "success-rate" assessed Failed due to failed (4) > failureLimit (3)',
     ]
+
+
+def test_kubernetes_rollout_on_the_fake_api(prometheus: ReferencePrometheus, tmp_path: Path) -> None:
+    with FakeKubeAPI() as cluster:
+        seed_reference_objects(cluster)
+        kubeconfig = str(write_kubeconfig(tmp_path / "kubeconfig", cluster.url))
+        base = ["--kubeconfig", kubeconfig, "--prometheus", prometheus.url]
+        first = run_example(
+            "kubernetes_rollout.py", *base, "--image", "canary-demo=argoproj/rollouts-demo:blue"
+        )
+        assert first.returncode == 0, first.stderr
+        assert first.stdout.splitlines() == ["argoproj/rollouts-demo:blue: Healthy"]
+        at = str(prometheus.failing_start + 60)
+        image = "canary-demo=argoproj/rollouts-demo:red"
+        done = run_example("kubernetes_rollout.py", *base, "--image", image, "--at", at)
+        assert done.returncode == 1, done.stderr
+        assert done.stdout.splitlines()[:2] == ["  canary weight 0 -> 20", "  canary weight 20 -> 40"]
+        assert done.stdout.splitlines()[-1].startswith("argoproj/rollouts-demo:red: Degraded RolloutAborted:")
