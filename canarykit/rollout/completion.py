@@ -18,7 +18,7 @@ def complete(stepper: Stepper, now: float) -> float | None:
     """Argo's order: weight 100, stable takes the canary's version, weight 0, canary removed later."""
     status, rollout = stepper.status, stepper.rollout
     if not status.promoted:
-        stepper.set_weight(100)
+        stepper.set_weight(full_weight(rollout.router))
         workload = rollout.workload
         retry(lambda: workload.promote(status.version), rollout.clock, rollout.backoff, "promote")
         if not workload.stable_ready():
@@ -34,6 +34,11 @@ def complete(stepper: Stepper, now: float) -> float | None:
             ev.Promoted, f"Rollout completed update to revision {status.revision}", version=status.version
         )
     return _remove_canary_when_due(stepper, now)
+
+
+def full_weight(router: object) -> int:
+    """All traffic: 100, or the router's `max_weight` when it has one (Argo's maxTrafficWeight)."""
+    return int(getattr(router, "max_weight", None) or 100)
 
 
 def fast_track(stepper: Stepper, now: float) -> float | None:
@@ -74,11 +79,11 @@ def roll_back(stepper: Stepper, now: float) -> float | None:
 def clear_header_routes(stepper: Stepper) -> None:
     """Remove the routes `SetHeaderRoute` steps made, so no request reaches the canary any more."""
     status, rollout = stepper.status, stepper.rollout
-    if not status.header_routed:
+    if status.header_route is None:
         return
-    router: Any = rollout.router  # a HeaderRouter: header_routed is only set through one
+    router: Any = rollout.router  # a HeaderRouter: header_route is only set through one
     retry(router.remove_header_routes, rollout.clock, rollout.backoff, "remove header routes")
-    status.header_routed = False
+    status.header_route = None
     stepper.save()
 
 

@@ -43,7 +43,8 @@ class RolloutStatus:
     abort_message: str = ""
     promote_full: bool = False
     fast_track: bool = False
-    header_routed: bool = False
+    header_route: list[str | None] | None = None
+    """[header, value, pattern] of the `SetHeaderRoute` in force, restored on the router after a resume."""
     canary_started: bool = False
     promoted: bool = False
     finished: bool = False

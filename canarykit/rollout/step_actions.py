@@ -74,19 +74,25 @@ def _canary_scaled(stepper: Stepper, now: float, replicas: int) -> bool:
 
 
 def _header_route_step(stepper: Stepper, now: float, step: SetHeaderRoute) -> float | None:
+    route = None if step.header is None else [step.header, step.value, step.pattern]
+    apply_header_route(stepper, route)
+    stepper.status.header_route = route
+    return step_done(stepper, now)
+
+
+def apply_header_route(stepper: Stepper, route: list[str | None] | None) -> None:
+    """Set `route` ([header, value, pattern]) on the router, or remove the routes when None (retried)."""
     rollout = stepper.rollout
     router: Any = rollout.router  # checked to be a HeaderRouter when the rollout was built
-    if step.header is None:
+    if route is None:
         action = router.remove_header_routes
     else:
-        header = step.header
+        header, value, pattern = route
 
         def action() -> None:
-            router.set_header_route(header, value=step.value, pattern=step.pattern)
+            router.set_header_route(header, value=value, pattern=pattern)
 
-    retry(action, rollout.clock, rollout.backoff, f"header route {step.header}")
-    stepper.status.header_routed = step.header is not None
-    return step_done(stepper, now)
+    retry(action, rollout.clock, rollout.backoff, f"header route {route}")
 
 
 def check_header_routes(plan: Plan, router: TrafficRouter) -> None:

@@ -10,7 +10,7 @@ from canarykit.rollout import events as ev
 from canarykit.rollout.completion import complete, fast_track, roll_back
 from canarykit.rollout.rollback import retry
 from canarykit.rollout.status import ANALYSIS_FAILED, INCONCLUSIVE_ANALYSIS, RolloutPhase, RolloutStatus
-from canarykit.rollout.step_actions import POLL, reconcile_step, set_weight_at, step_done
+from canarykit.rollout.step_actions import POLL, apply_header_route, reconcile_step, set_weight_at, step_done
 from canarykit.steps import Analysis
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ class Stepper:
         self.step_run: AnalysisRun | None = None
         self.started_step = -1
         self.canary_ensured = False
+        self.routes_restored = False
 
     def save(self) -> None:
         plan, status = self.rollout.plan, self.status
@@ -53,6 +54,7 @@ class Stepper:
             return roll_back(self, now)
         if status.fast_track:
             return fast_track(self, now)
+        self._restore_header_route()
         background_wake = self._reconcile_background()
         if status.aborted:
             return now
@@ -61,6 +63,12 @@ class Stepper:
         if status.step_index >= len(self.rollout.plan):
             return complete(self, now)
         return _earliest(reconcile_step(self, now), background_wake)
+
+    def _restore_header_route(self) -> None:
+        """After a resume, the router learns again the header route the record says is in force."""
+        if not self.routes_restored and self.status.header_route is not None:
+            apply_header_route(self, self.status.header_route)
+        self.routes_restored = True
 
     # -- background analysis -------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import json
 import sys
 
 from canarykit import FileStateStore, Rollout
+from canarykit.rollout.events import Event, RolledBack
 from canarykit.steps import Pause, SetWeight, Step
 from canarykit.testing import InMemoryRouter, InMemoryWorkload
 
@@ -18,6 +19,12 @@ class PrintingRouter(InMemoryRouter):
         print(f"weight {weight}", flush=True)
 
 
+def announce_rollback(event: Event) -> None:
+    """Tell the parent once the rollback is on record (saved), not merely sent to the router."""
+    if isinstance(event, RolledBack):
+        print("rolled back", flush=True)
+
+
 def main(state_dir: str, abort_delay: float) -> None:
     router = PrintingRouter()
     steps: list[Step] = [SetWeight(20), Pause("1h"), SetWeight(50)]
@@ -28,6 +35,7 @@ def main(state_dir: str, abort_delay: float) -> None:
         InMemoryWorkload("blue"),
         state=FileStateStore(state_dir),
         abort_scale_down_delay=abort_delay,
+        on_event=announce_rollback,
     )
     result = rollout.run("green")
     print(json.dumps({"phase": result.phase.value, "history": router.history}), flush=True)

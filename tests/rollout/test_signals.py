@@ -44,9 +44,8 @@ def test_a_second_signal_exits_at_once_with_state_saved(tmp_path: Path) -> None:
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "weight 20"
     child.send_signal(signal.SIGTERM)
-    assert (
-        child.stdout.readline().strip() == "weight 0"
-    )  # traffic is back on stable; canary removal waits 1 h
+    assert child.stdout.readline().strip() == "weight 0"
+    assert child.stdout.readline().strip() == "rolled back"  # on record; canary removal waits 1 h
     child.send_signal(signal.SIGTERM)
     child.communicate(timeout=30)
     assert child.returncode == 128 + signal.SIGTERM
