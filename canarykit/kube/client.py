@@ -8,8 +8,9 @@ rest of `canarykit.kube` reads like the Kubernetes API documentation. Objects st
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from canarykit.errors import KubernetesError
 
@@ -19,28 +20,29 @@ PATCH_TYPES = {
     "strategic": "application/strategic-merge-patch+json",
     "json": "application/json-patch+json",
 }
-RESOURCES = {
-    "deployments": ("AppsV1Api", "namespaced_deployment"),
-    "services": ("CoreV1Api", "namespaced_service"),
-    "configmaps": ("CoreV1Api", "namespaced_config_map"),
-    "events": ("CoreV1Api", "namespaced_event"),
-    "ingresses": ("NetworkingV1Api", "namespaced_ingress"),
-    "leases": ("CoordinationV1Api", "namespaced_lease"),
+API_PREFIXES = {
+    "deployments": "/apis/apps/v1",
+    "services": "/api/v1",
+    "configmaps": "/api/v1",
+    "events": "/api/v1",
+    "ingresses": "/apis/networking.k8s.io/v1",
+    "leases": "/apis/coordination.k8s.io/v1",
 }
-"""The resources canarykit touches: plural -> (generated API class, method suffix)."""
+"""The resources canarykit touches: plural -> API group path."""
 DEFAULT_TIMEOUT = 30.0
 
 
 class KubeAPI:
-    """Namespaced get/list/create/replace/patch/delete on `RESOURCES`, raising `KubernetesError`.
+    """Namespaced get/list/create/replace/patch/delete on `API_PREFIXES`, raising `KubernetesError`.
 
-    `api_client` is a `kubernetes.client.ApiClient`; build one with `canarykit.kube.connect()`.
+    `api_client` is a `kubernetes.client.ApiClient` (build one with `canarykit.kube.connect()`): its
+    configuration, authentication, TLS and connection pool carry every request. Bodies go out as the JSON
+    given, never through the generated models, which would re-format fields such as a Lease's MicroTime.
     """
 
     def __init__(self, api_client: Any, request_timeout: float = DEFAULT_TIMEOUT) -> None:
         self.api_client = api_client
         self.request_timeout = request_timeout
-        self._apis: dict[str, Any] = {}
 
     @property
     def host(self) -> str:
@@ -49,23 +51,23 @@ class KubeAPI:
     def get(self, resource: str, namespace: str, name: str) -> JsonObject | None:
         """The object, or None when it does not exist."""
         try:
-            return self._call("read", resource, name=name, namespace=namespace)
+            return self._request("GET", resource, namespace, name)
         except KubernetesError as error:
             if error.status == 404:
                 return None
             raise
 
     def list(self, resource: str, namespace: str, label_selector: str | None = None) -> list[JsonObject]:
-        options = {"label_selector": label_selector} if label_selector else {}
-        items: list[JsonObject] = self._call("list", resource, namespace=namespace, **options)["items"]
+        query = {"labelSelector": label_selector} if label_selector else None
+        items: list[JsonObject] = self._request("GET", resource, namespace, query=query).get("items") or []
         return items
 
     def create(self, resource: str, namespace: str, body: Mapping[str, Any]) -> JsonObject:
-        return self._call("create", resource, namespace=namespace, body=dict(body))
+        return self._request("POST", resource, namespace, body=dict(body))
 
     def replace(self, resource: str, namespace: str, name: str, body: Mapping[str, Any]) -> JsonObject:
         """PUT the whole object; a stale `metadata.resourceVersion` raises a conflict (409)."""
-        return self._call("replace", resource, name=name, namespace=namespace, body=dict(body))
+        return self._request("PUT", resource, namespace, name, body=dict(body))
 
     def patch(
         self,
@@ -78,14 +80,12 @@ class KubeAPI:
         """Patch with `patch_type` "merge" (RFC 7386), "strategic" or "json" (RFC 6902)."""
         body: Any = [dict(op) for op in patch] if isinstance(patch, Sequence) else dict(patch)
         content_type = _patch_content_type(patch_type)
-        return self._call(
-            "patch", resource, name=name, namespace=namespace, body=body, _content_type=content_type
-        )
+        return self._request("PATCH", resource, namespace, name, body=body, content_type=content_type)
 
     def delete(self, resource: str, namespace: str, name: str) -> bool:
         """Delete the object; False when it was already gone."""
         try:
-            self._call("delete", resource, name=name, namespace=namespace)
+            self._request("DELETE", resource, namespace, name)
         except KubernetesError as error:
             if error.status == 404:
                 return False
@@ -94,33 +94,51 @@ class KubeAPI:
 
     def scale(self, namespace: str, deployment: str, replicas: int) -> JsonObject:
         """Set a Deployment's replicas through its `scale` subresource; returns the `Scale`."""
-        method = self._method("patch", "deployments", suffix="_scale")
         body = {"spec": {"replicas": replicas}}
-        return self._send(method, "deployments", deployment, name=deployment, namespace=namespace, body=body)
+        content_type = PATCH_TYPES["merge"]
+        path = f"{deployment}/scale"
+        return self._request("PATCH", "deployments", namespace, path, body=body, content_type=content_type)
 
-    def _call(self, verb: str, resource: str, **arguments: Any) -> JsonObject:
-        method = self._method(verb, resource)
-        return self._send(method, resource, arguments.get("name", ""), **arguments)
-
-    def _method(self, verb: str, resource: str, suffix: str = "") -> Callable[..., Any]:
-        if resource not in RESOURCES:
-            raise KubernetesError(f"canarykit does not handle the resource {resource!r}")
-        class_name, method_suffix = RESOURCES[resource]
-        if class_name not in self._apis:
-            from kubernetes import client
-
-            self._apis[class_name] = getattr(client, class_name)(self.api_client)
-        method: Callable[..., Any] = getattr(self._apis[class_name], f"{verb}_{method_suffix}{suffix}")
-        return method
-
-    def _send(self, method: Callable[..., Any], resource: str, label: str, **arguments: Any) -> JsonObject:
-        """Call a generated method without its models, mapping every failure to `KubernetesError`."""
+    def _request(
+        self,
+        method: str,
+        resource: str,
+        namespace: str,
+        name: str = "",
+        body: Any = None,
+        content_type: str = "application/json",
+        query: Mapping[str, str] | None = None,
+    ) -> JsonObject:
+        """One HTTP request through the client's REST layer; every failure becomes a `KubernetesError`."""
+        path = _path(resource, namespace, name)
+        headers = {
+            "Accept": "application/json",
+            **({"Content-Type": content_type} if body is not None else {}),
+        }
         try:
-            response = method(_preload_content=False, _request_timeout=self.request_timeout, **arguments)
-            data = response.data
+            request = self.api_client.param_serialize(
+                method=method,
+                resource_path=path,
+                query_params=list(query.items()) if query else None,
+                header_params=headers,
+                body=body,
+                auth_settings=["BearerToken"],
+            )
+            response = self.api_client.call_api(*request, _request_timeout=self.request_timeout)
+            data = response.read()
         except Exception as fault:
-            raise _translate(fault, resource, label, self.host) from None
-        return _decode(data, resource, label)
+            raise _unreachable(fault, resource, name, self.host) from None
+        if not 200 <= response.status <= 299:
+            raise _refused(response.status, data, resource, name)
+        return _decode(data, resource, name)
+
+
+def _path(resource: str, namespace: str, name: str) -> str:
+    """`/apis/<group>/<version>/namespaces/<ns>/<plural>[/<name>[/<subresource>]]`, escaped."""
+    if resource not in API_PREFIXES:
+        raise KubernetesError(f"canarykit does not handle the resource {resource!r}")
+    path = f"{API_PREFIXES[resource]}/namespaces/{quote(namespace, safe='')}/{resource}"
+    return f"{path}/{quote(name, safe='/')}" if name else path
 
 
 def _patch_content_type(patch_type: str) -> str:
@@ -139,23 +157,20 @@ def _decode(data: bytes, resource: str, name: str) -> JsonObject:
     return value
 
 
-def _translate(fault: Exception, resource: str, name: str, host: str) -> KubernetesError:
-    """A `KubernetesError` naming the Status message and reason, or the connection fault (no headers)."""
-    status = getattr(fault, "status", None)
-    if isinstance(status, int) and status > 0:
-        message, reason = _status_message(getattr(fault, "body", None), getattr(fault, "reason", ""))
-        return KubernetesError(f"{resource} {name!r}: {status} {reason}: {message}", status, reason)
+def _unreachable(fault: Exception, resource: str, name: str, host: str) -> KubernetesError:
+    """The connection fault, named by its type and text (never the request's headers)."""
     detail = type(fault).__name__ + (f": {fault}" if str(fault) else "")
     return KubernetesError(f"{resource} {name!r}: cannot reach the Kubernetes API at {host} ({detail})")
 
 
-def _status_message(body: Any, fallback_reason: Any) -> tuple[str, str]:
-    """The `message` and `reason` of a Kubernetes Status body, when the body is one."""
+def _refused(status: int, data: bytes | None, resource: str, name: str) -> KubernetesError:
+    """A `KubernetesError` with the `message` and `reason` of the Kubernetes Status body."""
     try:
-        status = json.loads(body) if body else {}
-    except (TypeError, ValueError):
-        status = {}
-    if not isinstance(status, dict):
-        status = {}
-    reason = str(status.get("reason") or fallback_reason or "")
-    return str(status.get("message") or body or reason), reason
+        body = json.loads(data) if data else {}
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    reason = str(body.get("reason") or "")
+    message = str(body.get("message") or (data or b"").decode("utf-8", "replace") or reason)
+    return KubernetesError(f"{resource} {name!r}: {status} {reason}: {message}", status, reason)

@@ -16,7 +16,9 @@ from canarykit.kube.templates import (
     match_labels,
     only_container,
     revision_of,
+    same_pods,
     template_revision,
+    template_version,
     with_images,
 )
 
@@ -66,8 +68,8 @@ class DeploymentWorkload:
         stable = self._stable()
         if stable is None:
             return False
-        wanted = self._canary_pod_template(version, stable)
-        return template_revision(stable["spec"]["template"]) != template_revision(wanted)
+        current, wanted = stable["spec"]["template"], self._canary_pod_template(version, stable)
+        return template_revision(current) != template_revision(wanted) and not same_pods(current, wanted)
 
     def start_canary(self, version: str) -> None:
         stable = self._require_stable()
@@ -102,8 +104,14 @@ class DeploymentWorkload:
             self._create_stable(version)
             return
         canary = self.api.get(DEPLOYMENTS, self.namespace, self.canary_name)
-        template = canary["spec"]["template"] if canary else self._canary_pod_template(version, stable)
-        if template_revision(stable["spec"]["template"]) != template_revision(template):
+        if canary is not None and template_version(canary["spec"]["template"]) == version:
+            template = canary["spec"]["template"]  # the pods tested, not a leftover of another version
+        else:
+            template = self._canary_pod_template(version, stable)
+        current = stable["spec"]["template"]
+        if template_revision(current) is not None and same_pods(current, template):
+            return  # stable already runs these pods: no restart just for a label or an annotation
+        if template_revision(current) != template_revision(template):
             patch = [{"op": "replace", "path": "/spec/template", "value": template}]
             self.api.patch(DEPLOYMENTS, self.namespace, self.name, patch, "json")
 

@@ -17,6 +17,7 @@ from canarykit.rollout.file_store import check_state_name, decode_record, encode
 CONFIGMAPS = "configmaps"
 STATE_KEY, COMMANDS_KEY = "state", "commands"
 ATTEMPTS = 5
+RETRY_DELAY = 0.5
 
 
 class KubernetesStateStore:
@@ -51,7 +52,10 @@ class KubernetesStateStore:
         return decode_record(text, self._where(name)) if text else None
 
     def save(self, name: str, record: Mapping[str, Any]) -> None:
+        """Write the record; while this store holds the lease, it is renewed first when due, so a driver
+        that stalled past its lease (and was taken over) gets `StateLocked` instead of overwriting."""
         text = encode_record(check_state_name(name), record)
+        self.renew(name)
         self._update(name, lambda data: {**data, STATE_KEY: text}, create=True)
 
     def lock(self, name: str) -> AbstractContextManager[None]:
@@ -94,18 +98,22 @@ class KubernetesStateStore:
     # -- ConfigMap read-modify-write ------------------------------------------------------------------------
 
     def _update(self, name: str, change: Callable[[dict[str, str]], dict[str, str]], create: bool) -> None:
-        for _ in range(ATTEMPTS):
-            found = self._read(name)
-            if found is None and not create:
-                raise StateError(f"no rollout {name!r} in namespace {self.namespace!r}")
+        """Read, change and write back, retrying conflicts (after checking the lease) and transient faults."""
+        last: KubernetesError | None = None
+        for attempt in range(ATTEMPTS):
             try:
+                found = self.api.get(CONFIGMAPS, self.namespace, self.object_name(name))
+                if found is None and not create:
+                    raise StateError(f"no rollout {name!r} in namespace {self.namespace!r}")
                 self._write(name, found, change(dict((found or {}).get("data") or {})))
                 return
             except KubernetesError as error:
-                if not error.conflict:
-                    raise StateError(f"cannot write {self._where(name)}: {error}") from error
-                self._check_still_held(name)
-        raise StateError(f"cannot write {self._where(name)}: it kept changing ({ATTEMPTS} conflicts)")
+                last = error
+                if error.conflict:
+                    self._check_still_held(name)
+                else:
+                    self._wait_if_transient(error, attempt, name)
+        raise StateError(f"cannot write {self._where(name)} after {ATTEMPTS} attempts: {last}")
 
     def _write(self, name: str, found: JsonObject | None, data: dict[str, str]) -> None:
         if found is None:
@@ -121,10 +129,19 @@ class KubernetesStateStore:
         self.api.replace(CONFIGMAPS, self.namespace, self.object_name(name), found)
 
     def _read(self, name: str) -> JsonObject | None:
-        try:
-            return self.api.get(CONFIGMAPS, self.namespace, self.object_name(name))
-        except KubernetesError as error:
-            raise StateError(f"cannot read {self._where(name)}: {error}") from error
+        for attempt in range(ATTEMPTS):
+            try:
+                return self.api.get(CONFIGMAPS, self.namespace, self.object_name(name))
+            except KubernetesError as error:
+                self._wait_if_transient(error, attempt, name)
+        raise StateError(f"cannot read {self._where(name)}: the API kept failing")  # pragma: no cover
+
+    def _wait_if_transient(self, error: KubernetesError, attempt: int, name: str) -> None:
+        """Back off on the store's clock after a 5xx, 429 or connection fault; raise anything else."""
+        transient = error.status is None or error.status == 429 or error.status >= 500
+        if not transient or attempt == ATTEMPTS - 1:
+            raise StateError(f"cannot use {self._where(name)}: {error}") from error
+        self.clock.sleep(RETRY_DELAY * 2**attempt)
 
     def _check_still_held(self, name: str) -> None:
         lease = self._leases.get(name)

@@ -37,9 +37,35 @@ def labelled(template: Mapping[str, Any], revision: str, version: str | None = N
 
 
 def template_revision(template: Mapping[str, Any]) -> str | None:
-    labels = template.get("metadata", {}).get("labels", {}) or {}
+    labels = (template.get("metadata") or {}).get("labels") or {}
     value = labels.get(REVISION_LABEL)
     return str(value) if value is not None else None
+
+
+def template_version(template: Mapping[str, Any]) -> str | None:
+    """The version a pod template was made for (its `VERSION_ANNOTATION`), if canarykit made it."""
+    annotations = (template.get("metadata") or {}).get("annotations") or {}
+    value = annotations.get(VERSION_ANNOTATION)
+    return str(value) if value is not None else None
+
+
+def same_pods(first: Mapping[str, Any], second: Mapping[str, Any]) -> bool:
+    """True when two pod templates differ at most in canarykit's revision label and version annotation."""
+    return _unmarked(first) == _unmarked(second)
+
+
+def _unmarked(template: Mapping[str, Any]) -> dict[str, Any]:
+    result = copy.deepcopy(dict(template))
+    metadata = result.get("metadata") or {}
+    for key, name in (("labels", REVISION_LABEL), ("annotations", VERSION_ANNOTATION)):
+        values = metadata.get(key)
+        if isinstance(values, dict):
+            values.pop(name, None)
+            if not values:
+                metadata.pop(key)
+    if not metadata:
+        result.pop("metadata", None)
+    return result
 
 
 def parse_image_option(text: str) -> tuple[str, str]:
@@ -75,13 +101,15 @@ def only_container(template: Mapping[str, Any]) -> str:
 
 
 def deployment_ready(deployment: Mapping[str, Any]) -> bool:
-    """True once the controller saw the latest spec and every replica is updated and available."""
+    """True once the controller saw the latest spec, every replica is updated and available, and no old
+    replica is left (`kubectl rollout status`: "old replicas are pending termination")."""
     spec, status = deployment.get("spec", {}), deployment.get("status", {}) or {}
     wanted = int(spec.get("replicas", 1))
     observed = int(status.get("observedGeneration", 0)) >= int(deployment["metadata"].get("generation", 0))
-    updated = int(status.get("updatedReplicas", 0) or 0) >= wanted
+    updated = int(status.get("updatedReplicas", 0) or 0)
     available = int(status.get("availableReplicas", 0) or 0) >= wanted
-    return observed and updated and available
+    no_old = int(status.get("replicas", 0) or 0) <= updated
+    return observed and updated >= wanted and available and no_old
 
 
 def match_labels(deployment: Mapping[str, Any]) -> dict[str, str]:

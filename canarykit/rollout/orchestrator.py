@@ -132,8 +132,10 @@ class Rollout:
         self.start(version)
         remote = RemoteControl(self)
         with abort_on_signals(self._require().save, handle_signals) as signals:
-            while (wake := self.advance()) is not None:
-                remote.poll()
+            while True:
+                remote.poll()  # the lease and other terminals' commands, before acting
+                if (wake := self.advance()) is None:
+                    break
                 if (reason := signals.take()) is not None:
                     self.abort(reason)
                     continue

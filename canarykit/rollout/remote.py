@@ -26,6 +26,7 @@ class RemoteControl:
         self._next_poll: float | None = None
 
     def poll(self) -> None:
+        """Renew the lease, then apply queued commands (before the rollout acts on a stale view)."""
         now = self.rollout.clock.now()
         if self.store is None or (self._next_poll is not None and now < self._next_poll):
             return
