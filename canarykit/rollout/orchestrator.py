@@ -14,7 +14,7 @@ from canarykit.durations import Duration, parse_duration
 from canarykit.errors import SpecError
 from canarykit.rollout import events as ev
 from canarykit.rollout.analyses import BackgroundAnalysis, check_step_analyses
-from canarykit.rollout.remote import RemoteControl
+from canarykit.rollout.remote import RemoteControl, discard_stale_commands
 from canarykit.rollout.result import RolloutResult
 from canarykit.rollout.resume import check_resume_policy, initial_status
 from canarykit.rollout.rollback import Backoff
@@ -105,6 +105,7 @@ class Rollout:
                 status.fast_track = not _needs_steps(self.workload, version)
                 if status.fast_track and status.revision == FIRST_UPDATE:
                     status.revision = 1  # as in Argo, the first deploy is revision 1
+                discard_stale_commands(self)
             self._stepper = Stepper(self, status)
             self._stepper.save()
             if resumed:

@@ -51,3 +51,11 @@ def apply_command(rollout: Rollout, command: Mapping[str, Any]) -> None:
         log.warning("%s: ignoring unknown command %r", rollout.name, dict(command))
         return
     log.info("%s: applied %s", rollout.name, dict(command))
+
+
+def discard_stale_commands(rollout: Rollout) -> None:
+    """Commands queued while no rollout ran were meant for an earlier one: a new rollout drops them."""
+    store = rollout.store
+    if isinstance(store, CommandQueue):
+        for command in store.take_commands(rollout.name):
+            log.warning("%s: dropping %s queued before this rollout started", rollout.name, dict(command))

@@ -175,3 +175,19 @@ def test_promote_or_abort_from_another_terminal(
     finally:
         driver.kill()
         driver.wait()
+
+
+def test_retry_without_a_driver_is_queued_with_a_note_and_get_watch_stops_at_the_end(
+    kubeconfig: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert in_process(capsys, *rollout_arguments(kubeconfig, "blue"))[0] == 0
+    code, out, _ = in_process(capsys, "retry", "canary-demo", "--kubeconfig", kubeconfig)
+    assert code == 0
+    assert out.splitlines() == [
+        "rollout 'canary-demo' retried",
+        "note: no process is driving 'canary-demo' now; the command waits for the next one",
+    ]
+    code, out, _ = in_process(capsys, "get", "canary-demo", "--watch", "--kubeconfig", kubeconfig)
+    assert code == 0 and out.count("Name:            canary-demo") == 1  # finished: drawn once
+    code, _, err = in_process(capsys, "promote", "nothing-here", "--kubeconfig", kubeconfig)
+    assert code == 2 and "no rollout 'nothing-here' in namespace 'default'" in err

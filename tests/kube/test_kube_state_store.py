@@ -519,3 +519,15 @@ def test_a_rollout_holds_the_lease_and_takes_commands_from_another_terminal(
     assert record is not None and record["finished"] and record["phase"] == "Healthy"
     assert "commands" not in configmap(cluster)["data"]
     assert clock.now() - START < 60  # promoted at the first poll, then the 30 s scale-down delay
+
+
+def test_a_new_rollout_drops_commands_queued_for_an_earlier_one(api: KubeAPI) -> None:
+    store = make_store(api)
+    store.save(NAME, {"name": NAME, "version": "v1", "finished": True, "revision": 2})
+    make_store(api, identity="terminal").request(NAME, {"command": "abort"})  # nobody was driving
+    router = InMemoryRouter()
+    rollout = Rollout(NAME, [SetWeight(50)], router, InMemoryWorkload(), clock=FakeClock(START), state=store)
+    result = rollout.run("v2", handle_signals=False)
+    assert result.phase is RolloutPhase.HEALTHY
+    assert router.history == [50, 100, 0]
+    assert store.take_commands(NAME) == []
