@@ -1,3 +1,4 @@
+# make demo: a real canary release on this machine (nginx, Prometheus, a demo app), both reference experiments.
 # make test: install everything the suite needs (Debian packages and a virtualenv), then run it.
 PYTHON ?= python3
 VENV ?= .venv
@@ -5,7 +6,16 @@ BIN := $(VENV)/bin
 APT_PACKAGES := prometheus nginx
 REQUIRED_TOOLS ?= prometheus promtool nginx
 
-.PHONY: test check lint typecheck pytest system-deps venv clean
+.PHONY: demo demo-deps test check lint typecheck pytest system-deps venv clean
+
+DEMO_ARGS ?=
+
+demo: demo-deps venv
+	PATH="$(abspath $(BIN)):$$PATH:/usr/sbin" $(BIN)/canarykit demo $(DEMO_ARGS)
+
+# Like system-deps, but never fatal: without apt-get or sudo, `canarykit demo` says what to install.
+demo-deps:
+	-@$(MAKE) --no-print-directory system-deps REQUIRED_TOOLS="nginx prometheus"
 
 test: system-deps venv lint typecheck pytest
 

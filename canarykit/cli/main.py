@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from canarykit.cli import analyze, control, inspect, plan, rollout_cmd
+from canarykit.cli import analyze, control, demo, inspect, plan, rollout_cmd
 from canarykit.errors import CanaryError
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     rollout_cmd.register(commands)
     inspect.register(commands)
     control.register(commands)
+    demo.register(commands)
     return parser
 
 

@@ -1,0 +1,41 @@
+"""`canarykit demo`: a real canary release on this machine, both reference experiments, live."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from canarykit.durations import parse_duration
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "demo", help="run both reference experiments on a local nginx + Prometheus (needs both installed)"
+    )
+    parser.add_argument("--pause", default="10s", help="length of each pause step (the reference has 2m)")
+    parser.add_argument("--rate", type=float, default=40.0, help="requests per second sent through nginx")
+    parser.add_argument(
+        "--error-rate", type=float, default=0.3, help="share of requests the bad version fails (default 0.3)"
+    )
+    parser.add_argument(
+        "--audit-dir", type=Path, help="where the audit record goes (~/.local/state/canarykit)"
+    )
+    parser.add_argument("--no-color", action="store_true", help="letters instead of colored squares")
+    parser.set_defaults(handler=run_command)
+
+
+def run_command(options: argparse.Namespace) -> int:
+    from canarykit.local.demo import DemoOptions, run_demo
+
+    demo = DemoOptions(
+        pause=parse_duration(options.pause, "--pause"),
+        rate=options.rate,
+        failing_error_rate=options.error_rate,
+        colors=False if options.no_color else None,
+    )
+    if options.audit_dir is not None:
+        demo.audit_dir = options.audit_dir
+    outcome = run_demo(demo, sys.stdout)
+    return 0 if outcome.as_expected else 1

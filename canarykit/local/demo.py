@@ -1,0 +1,145 @@
+"""`canarykit demo`: both reference experiments on a real local stack, with a live view and an audit record.
+
+Experiment 1 rolls green out over blue and must be promoted; experiment 2 rolls out a version failing 30%
+of its requests and must be rolled back, by the reference AnalysisTemplate's own query, through nginx,
+its access log, the exporter and Prometheus.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from canarykit.clock import Clock, SystemClock
+from canarykit.local.demo_workload import Version
+from canarykit.local.scenario import Scenario, scaled_scenario
+from canarykit.local.stack import LocalStack, check_tools
+from canarykit.local.view import DemoView
+from canarykit.rollout import events as ev
+from canarykit.rollout.orchestrator import Rollout
+from canarykit.rollout.result import RolloutResult
+from canarykit.rollout.status import RolloutPhase
+
+VERSIONS = {
+    "blue": Version("blue", "blue"),
+    "green": Version("green", "green"),
+    "bad-red": Version("bad-red", "red", error_rate=0.3),
+}
+EXPERIMENTS = (
+    ("green", RolloutPhase.HEALTHY, "blue -> green: a healthy version is promoted"),
+    ("bad-red", RolloutPhase.DEGRADED, "green -> bad-red: a version failing 30% of requests is rolled back"),
+)
+STRIP_EVERY = 2.0
+"""Seconds between two traffic strips in the live view."""
+
+
+@dataclass
+class DemoOptions:
+    """What `canarykit demo` can be told: pause length, traffic rate, where the audit record goes."""
+
+    pause: float = 10.0
+    rate: float = 40.0
+    failing_error_rate: float = 0.3
+    audit_dir: Path = field(default_factory=lambda: _state_dir())
+    colors: bool | None = None
+
+
+@dataclass
+class DemoOutcome:
+    """Each experiment's result, whether both ended as expected, and where the audit record is."""
+
+    results: list[RolloutResult]
+    as_expected: bool
+    audit_path: Path
+
+
+def run_demo(options: DemoOptions, out: TextIO) -> DemoOutcome:
+    """Check the tools, start the stack, run both experiments, stop everything; never leaves a process."""
+    check_tools()
+    scenario = scaled_scenario(options.pause)
+    versions = {**VERSIONS, "bad-red": Version("bad-red", "red", error_rate=options.failing_error_rate)}
+    view = DemoView(out, colors=options.colors)
+    with LocalStack(versions, "blue", rate=options.rate) as stack:
+        clock = TrafficClock(SystemClock(), lambda: view.show_traffic(stack.traffic.recent(view.width)))
+        results: list[RolloutResult] = []
+        for version, _, title in EXPERIMENTS:
+            results.append(_experiment(stack, scenario, version, title, clock, view))
+            if _interrupted(results[-1]):
+                break  # Ctrl-C: the rollout went back to stable; the stack stops on the way out
+    expected = [phase for _, phase, _ in EXPERIMENTS]
+    as_expected = [result.phase for result in results] == expected
+    audit_path = _write_audit(options.audit_dir, scenario, results)
+    view.summary(_summary(results, as_expected, audit_path))
+    return DemoOutcome(results, as_expected, audit_path)
+
+
+def _experiment(
+    stack: LocalStack, scenario: Scenario, version: str, title: str, clock: Clock, view: DemoView
+) -> RolloutResult:
+    view.experiment(title, len(scenario.spec.steps))
+    rollout = Rollout.from_spec(
+        scenario.spec,
+        stack.router,
+        stack.workload,
+        prometheus=stack.prometheus.url,
+        clock=clock,
+        on_event=view.on_event,
+        state=stack.state,  # one record across experiments: revisions 2, then 3, as in Argo
+    )
+    return rollout.run(version)
+
+
+def _interrupted(result: RolloutResult) -> bool:
+    return any(isinstance(e, ev.Aborted) and e.reason.startswith("received SIG") for e in result.events)
+
+
+class TrafficClock:
+    """The real clock, showing the traffic strip every `STRIP_EVERY` seconds while the rollout waits."""
+
+    def __init__(self, clock: Clock, show: Callable[[], None]) -> None:
+        self.clock, self.show = clock, show
+        self._next_strip = clock.now() + STRIP_EVERY
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    def sleep(self, seconds: float) -> None:
+        end = self.clock.now() + seconds
+        while (now := self.clock.now()) < end:
+            if now >= self._next_strip:
+                self.show()
+                self._next_strip = now + STRIP_EVERY
+            self.clock.sleep(min(end, self._next_strip) - now)
+
+
+def _summary(results: list[RolloutResult], as_expected: bool, audit_path: Path) -> list[str]:
+    lines = [f"{r.version}: {r.phase.value} after {r.steps_done}/{r.steps_total} steps" for r in results]
+    lines += [f"  {r.message}" for r in results if r.message]
+    verdict = "both experiments ended as expected" if as_expected else "an experiment did NOT end as expected"
+    return [*lines, verdict, f"audit record: {audit_path}"]
+
+
+def _write_audit(directory: Path, scenario: Scenario, results: list[RolloutResult]) -> Path:
+    """Every measurement and decision of both experiments, with the scaled scenario, as JSON."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"demo-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}.json"
+    record = {
+        "scenario": {
+            "factor": scenario.factor,
+            "rollout": scenario.rollout_yaml,
+            "template": scenario.template_yaml,
+        },
+        "experiments": [result.to_dict() for result in results],
+    }
+    path.write_text(json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8")
+    return path
+
+
+def _state_dir() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(base) / "canarykit"

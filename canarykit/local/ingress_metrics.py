@@ -1,0 +1,185 @@
+"""ingress-nginx's request metrics for one Ingress, counted from access-log records, as Prometheus text.
+
+Names, label sets, help texts and buckets follow kubernetes/ingress-nginx
+`internal/ingress/metric/collectors/socket.go`; label values follow `rootfs/etc/nginx/lua/monitor.lua`:
+- `ingress`, `namespace`, `service`, `path` are per nginx location (`$ingress_name`, `$namespace`,
+  `$service_name`, `$location_path`, set in `nginx.tmpl` from `getIngressInformation`), i.e. from the Ingress
+  that owns the location. A canary Ingress only adds its backend as an alternative of the stable one
+  (`mergeAlternativeBackends` in `controller.go`), so canary requests carry the **stable** ingress, service
+  and path. `path` is the Ingress rule path, never the request URI.
+- `canary` is `$proxy_alternative_upstream_name`: "" unless `balancer.lua` routed the request to the canary
+  backend, then its upstream name `<namespace>-<service>-<port>` (PR #7696).
+- Requests nginx answered itself (`$upstream_addr` `-`) and requests served by an address missing from
+  `upstreams` count as stable: the location's `service`, `canary=""`.
+- `host` is added only when `host` is given (`--metrics-per-host`); the const labels
+  `controller_class/namespace/pod` are always written. Labels are sorted by name, as client_golang does.
+- `nginx_ingress_controller_request_duration_seconds` has the same labels; its buckets are `--time-buckets`,
+  which defaults to `prometheus.DefBuckets`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+
+from canarykit.errors import SpecError
+from canarykit.local.access_log import LogRecord
+from canarykit.values import format_float
+
+__all__ = [
+    "CONTENT_TYPE",
+    "CONTROLLER_LABELS",
+    "DURATION",
+    "REQUESTS",
+    "TIME_BUCKETS",
+    "IngressMetrics",
+    "Upstream",
+    "go_float",
+]
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+TIME_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)  # prometheus.DefBuckets
+REQUESTS = "nginx_ingress_controller_requests"
+DURATION = "nginx_ingress_controller_request_duration_seconds"
+_HELP = {  # verbatim, "milliseconds" included (the values are seconds)
+    REQUESTS: "The total number of client requests",
+    DURATION: "The request processing time in milliseconds",
+}
+CONTROLLER_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "controller_class": "k8s.io/ingress-nginx",  # --controller-class (>= 1.0; 0.x: the ingress class)
+        "controller_namespace": "ingress-nginx",
+        "controller_pod": "canarykit",
+    }
+)
+_Key = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """The Kubernetes Service (and port) an upstream address belongs to; `canary` marks the canary's."""
+
+    service: str
+    port: int | str
+    canary: bool = False
+
+    def name(self, namespace: str) -> str:
+        """ingress-nginx's upstream name, `<namespace>-<service>-<port>`."""
+        return f"{namespace}-{self.service}-{self.port}"
+
+
+@dataclass
+class _Series:
+    count: int = 0
+    total: float = 0.0
+    buckets: list[int] = field(default_factory=lambda: [0] * (len(TIME_BUCKETS) + 1))
+
+
+class IngressMetrics:
+    """Counts requests to one Ingress as ingress-nginx does; `upstreams` maps `host:port` to its `Upstream`.
+
+    `service` (the `service` label) defaults to the one Service of the non-canary upstreams; `controller`
+    holds the const labels.
+    """
+
+    def __init__(
+        self,
+        ingress: str,
+        namespace: str,
+        upstreams: Mapping[str, Upstream],
+        *,
+        service: str | None = None,
+        path: str = "/",
+        host: str | None = None,
+        controller: Mapping[str, str] = CONTROLLER_LABELS,
+    ) -> None:
+        self.ingress, self.namespace, self.path, self.host = ingress, namespace, path, host
+        fixed = {"ingress": ingress, "namespace": namespace, "path": path, **controller}
+        self._fixed = {**fixed, "host": host} if host is not None else fixed
+        self._service = service
+        self._series: dict[_Key, _Series] = {}
+        self._lock = threading.Lock()
+        self.set_upstreams(upstreams)
+
+    def set_upstreams(self, upstreams: Mapping[str, Upstream]) -> None:
+        """Attribute later requests with this address -> `Upstream` map."""
+        service = self._service if self._service is not None else _stable_service(upstreams)
+        with self._lock:
+            self.upstreams, self.service = dict(upstreams), service
+
+    def labels(self, record: LogRecord) -> dict[str, str]:
+        """The labels ingress-nginx gives `record`, const labels included."""
+        upstream = self.upstreams.get(record.upstream or "")
+        canary = upstream.name(self.namespace) if upstream is not None and upstream.canary else ""
+        variable = {"canary": canary, "method": record.method, "status": str(record.status)}
+        return {**self._fixed, **variable, "service": self.service}
+
+    def observe(self, record: LogRecord) -> None:
+        """Count one request and its duration."""
+        with self._lock:
+            series = self._series.setdefault(tuple(sorted(self.labels(record).items())), _Series())
+            series.count += 1
+            series.total += record.request_time
+            series.buckets[bisect.bisect_left(TIME_BUCKETS, record.request_time)] += 1
+
+    def render(self) -> str:
+        """Text exposition format 0.0.4; like client_golang, families without series are left out."""
+        with self._lock:
+            items = sorted(self._series.items())
+            if not items:
+                return ""
+            lines = _header(DURATION, "histogram")
+            for key, series in items:
+                lines += _histogram(dict(key), series)
+            lines += _header(REQUESTS, "counter")
+            lines += [_sample(REQUESTS, dict(key), series.count) for key, series in items]
+        return "\n".join(lines) + "\n"
+
+
+def _stable_service(upstreams: Mapping[str, Upstream]) -> str:
+    names = sorted({upstream.service for upstream in upstreams.values() if not upstream.canary})
+    if len(names) != 1:
+        raise SpecError(f"the non-canary upstreams must name exactly one Service, got {names}; pass service=")
+    return names[0]
+
+
+def _header(name: str, kind: str) -> list[str]:
+    text = _HELP[name].replace("\\", "\\\\").replace("\n", "\\n")
+    return [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]
+
+
+def _histogram(labels: dict[str, str], series: _Series) -> list[str]:
+    lines, cumulative = [], 0
+    for bound, count in zip((*TIME_BUCKETS, math.inf), series.buckets, strict=True):
+        cumulative += count
+        lines.append(_sample(DURATION + "_bucket", {**labels, "le": go_float(bound)}, cumulative))
+    lines.append(_sample(DURATION + "_sum", labels, series.total))
+    lines.append(_sample(DURATION + "_count", labels, series.count))
+    return lines
+
+
+def _sample(name: str, labels: Mapping[str, str], value: float) -> str:
+    pairs = ",".join(f'{label}="{_escape(text)}"' for label, text in labels.items())
+    return f"{name}{{{pairs}}} {go_float(value)}"
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def go_float(value: float) -> str:
+    """Go's `strconv.FormatFloat(v, 'g', -1, 64)`, as client_golang writes sample values and `le`."""
+    if not math.isfinite(value):
+        return format_float(value)
+    number = Decimal(repr(abs(float(value)))).normalize()
+    exponent = number.adjusted()
+    if -4 <= exponent < 6 or value == 0:
+        return format_float(value)
+    digits = "".join(str(digit) for digit in number.as_tuple().digits)
+    head = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{'-' if value < 0 else ''}{head}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
