@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from kube_support import seed_reference_objects, write_kubeconfig
 from reference_history import ReferencePrometheus
 
@@ -14,10 +16,11 @@ from canarykit.testing.kube import FakeKubeAPI
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
-def run_example(name: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(EXAMPLES / name), *args], capture_output=True, text=True, timeout=60
-    )
+def run_example(
+    name: str, *args: str, timeout: float = 60, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(EXAMPLES / name), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def test_scripted_analysis() -> None:
@@ -62,3 +65,16 @@ def test_kubernetes_rollout_on_the_fake_api(prometheus: ReferencePrometheus, tmp
         assert done.returncode == 1, done.stderr
         assert done.stdout.splitlines()[:2] == ["  canary weight 0 -> 20", "  canary weight 20 -> 40"]
         assert done.stdout.splitlines()[-1].startswith("argoproj/rollouts-demo:red: Degraded RolloutAborted:")
+
+
+@pytest.mark.prometheus
+def test_local_nginx_rolls_a_failing_version_back() -> None:
+    env = {**os.environ, "PATH": f"{os.environ.get('PATH', '')}:/usr/sbin"}  # nginx lives in /usr/sbin
+    done = run_example("local_nginx.py", "--version", "bad-red", "--pause", "3", timeout=120, env=env)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    weights = [line for line in lines if line.startswith("weight ")]
+    assert weights[:2] == ["weight 0 -> 20", "weight 20 -> 40"], done.stdout
+    assert weights[-1].endswith(" -> 0"), done.stdout
+    assert lines[-1].startswith("bad-red: Degraded RolloutAborted:"), done.stdout
+    assert "Background analysis phase error/failed" in lines[-1]

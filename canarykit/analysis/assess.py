@@ -47,6 +47,8 @@ def assess_metric(
     csl = metric.consecutive_success_limit
     if csl > 0 and tally.consecutive_success >= csl:
         return Phase.SUCCESSFUL
+    if metric.settled is not None and metric.settled(measurements):
+        return Phase.SUCCESSFUL
     count = metric.effective_count
     if count is not None and tally.count >= count:
         return _count_reached(metric)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from canarykit.analysis.evaluate import ConditionLike, compile_optional
 from canarykit.durations import Duration, parse_duration
 from canarykit.errors import DurationError, SpecError
 from canarykit.providers.base import MetricProvider
+
+if TYPE_CHECKING:
+    from canarykit.analysis.measurement import Measurement
 
 
 class Metric:
@@ -32,6 +36,7 @@ class Metric:
         consecutive_error_limit: int = 4,
         consecutive_success_limit: int = 0,
         dry_run: bool = False,
+        settled: Callable[[Sequence[Measurement]], bool] | None = None,
     ) -> None:
         if not name:
             raise SpecError("metric name must not be empty")
@@ -50,6 +55,9 @@ class Metric:
         self.consecutive_error_limit = consecutive_error_limit
         self.consecutive_success_limit = consecutive_success_limit
         self.dry_run = dry_run
+        self.settled = settled
+        """canarykit's: the metric completes Successful as soon as `settled(measurements)` is true (a
+        sequential judge clearing the canary early); the limits are checked first."""
         _validate_limits(self)
 
     @property

@@ -6,33 +6,27 @@
 
 Everything lives under `workdir` (given by the caller, never removed): `conf/nginx.conf`, `conf/upstream.conf`
 (the router's file, written at weight 0 before start), `logs/` and `tmp/`. The access log uses the
-`canarykit` format `$msec|$status|$request_time|$upstream_addr|$request_method|$uri`.
-
-Worker user: nginx started as root runs its workers as `nobody`, which cannot reach temp dirs inside a private
-(0700) workdir, so request bodies over 16 KB fail with 500. As root the config therefore says
-`user <owner of workdir> <its group>;` (root for a root-owned workdir); otherwise workers run as the caller.
+`canarykit` format `LOG_FORMAT`. The config text is `canarykit.local.nginx_config`'s (see there for the
+`user` line nginx gets when started as root); the /proc and port helpers are `canarykit.local.processes`'.
 """
 
 from __future__ import annotations
 
 import contextlib
-import grp
-import http.client
-import os
-import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 from types import TracebackType
 
 from canarykit.errors import CanaryError
+from canarykit.local.nginx_config import LOG_FORMAT, nginx_command, render_nginx_conf, worker_user_line
+from canarykit.local.processes import answers_ok, child_pids, free_port, stop_gracefully
 from canarykit.traffic.nginx_upstream import NginxUpstreamRouter
 
-LOG_FORMAT = "$msec|$status|$request_time|$upstream_addr|$request_method|$uri"
-_TEMP_PATHS = {"client_body": "body", "proxy": "proxy", "fastcgi": "fcgi", "uwsgi": "uwsgi", "scgi": "scgi"}
+__all__ = ["LOG_FORMAT", "NginxNotFound", "NginxServer", "NginxStartError", "find_nginx"]
+
 _POLL_SECONDS = 0.01
 _READY_TIMEOUT = 10.0
 _STOP_TIMEOUT = 10.0
@@ -119,11 +113,11 @@ class NginxServer:
 
     @property
     def check_command(self) -> tuple[str, ...]:
-        return (find_nginx(self.binary), "-p", str(self.workdir), "-c", "conf/nginx.conf", "-t")
+        return nginx_command(find_nginx(self.binary), self.workdir, "-t")
 
     @property
     def reload_command(self) -> tuple[str, ...]:
-        return (find_nginx(self.binary), "-p", str(self.workdir), "-c", "conf/nginx.conf", "-s", "reload")
+        return nginx_command(find_nginx(self.binary), self.workdir, "-s", "reload")
 
     def router(self) -> NginxUpstreamRouter:
         """The router that owns `upstream_path` and checks and reloads this server."""
@@ -138,6 +132,8 @@ class NginxServer:
 
     def start(self) -> None:
         """Write the config (weight 0), start nginx, wait until stub_status answers; stop on any failure."""
+        if self._process is not None:
+            raise RuntimeError("nginx is already started")
         binary = find_nginx(self.binary)
         try:
             for sub in ("conf", "logs", "tmp"):
@@ -153,19 +149,11 @@ class NginxServer:
         process, self._process, self._port = self._process, None, None
         if process is None or process.poll() is not None:
             return
-        process.send_signal(signal.SIGQUIT)
-        try:
-            process.wait(timeout=_STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            workers = _children(process.pid)
-            process.kill()
-            process.wait()
-            for pid in workers:
-                _kill(pid)
+        stop_gracefully(process, signal.SIGQUIT, _STOP_TIMEOUT)
 
     def worker_pids(self) -> set[int]:
         """The worker processes' ids (children of the master), read from /proc."""
-        return set() if self._process is None else _children(self._process.pid)
+        return set() if self._process is None else child_pids(self._process.pid)
 
     def wait_reloaded(self, previous_workers: set[int], timeout: float = 5.0) -> None:
         """Wait until all `previous_workers` (taken before a reload) are gone: the new config is in force."""
@@ -187,39 +175,11 @@ class NginxServer:
 
     def render_config(self, port: int) -> str:
         """The text of `conf/nginx.conf` for `port`."""
-        temp = "\n".join(f"    {key}_temp_path tmp/{sub};" for key, sub in _TEMP_PATHS.items())
-        return (
-            f"{self._user_line()}worker_processes 2;\npid logs/nginx.pid;\nerror_log logs/error.log notice;\n"
-            "events { worker_connections 256; }\n"
-            "http {\n"
-            f"{temp}\n"
-            f"    log_format canarykit '{LOG_FORMAT}';\n"
-            "    access_log logs/access.log canarykit;\n"
-            "    include upstream.conf;\n"
-            "    server {\n"
-            f"        listen 127.0.0.1:{port};\n"
-            "        location / {\n"
-            f"            proxy_pass http://{self.upstream};\n"
-            '            proxy_http_version 1.1;\n            proxy_set_header Connection "";\n'
-            "            proxy_next_upstream off;\n"
-            "        }\n"
-            "        location = /stub_status { stub_status; access_log off; }\n"
-            "    }\n"
-            "}\n"
-        )
-
-    def _user_line(self) -> str:
-        if os.geteuid() != 0:
-            return ""  # the `user` directive only matters (and is only allowed quietly) for a root master
-        owner = self.workdir.stat()
-        try:
-            return f"user {pwd.getpwuid(owner.st_uid).pw_name} {grp.getgrgid(owner.st_gid).gr_name};\n"
-        except KeyError:
-            return "user root root;\n"
+        return render_nginx_conf(port, self.upstream, worker_user_line(self.workdir))
 
     def _launch(self, binary: str, attempts: int = 3) -> None:
         for attempt in range(attempts):
-            port = self._requested_port or _free_port()
+            port = self._requested_port or free_port()
             self.config_path.write_text(self.render_config(port))
             self._process = self._spawn(binary)
             if self._wait_ready(port):
@@ -232,7 +192,7 @@ class NginxServer:
         raise NginxStartError(f"nginx exited before it was ready; log tail:\n{self.log_tail()}")
 
     def _spawn(self, binary: str) -> subprocess.Popen[bytes]:
-        command = [binary, "-p", str(self.workdir), "-c", "conf/nginx.conf", "-g", "daemon off;"]
+        command = nginx_command(binary, self.workdir, "-g", "daemon off;")
         with self.output_path.open("ab") as output:
             return subprocess.Popen(
                 command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
@@ -244,7 +204,7 @@ class NginxServer:
         while time.monotonic() < give_up:
             if self._process is None or self._process.poll() is not None:
                 return False
-            if _answers(port, "/stub_status"):
+            if answers_ok(port, "/stub_status"):
                 return True
             time.sleep(_POLL_SECONDS)
         raise NginxStartError(
@@ -261,41 +221,3 @@ def find_nginx(binary: str = "nginx") -> str:
             '--no-install-recommends nginx"'
         )
     return found
-
-
-def _children(parent: int) -> set[int]:
-    """Ids of the live processes whose parent is `parent` (Linux /proc)."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == parent and fields[0] != "Z":
-            found.add(int(entry.name))
-    return found
-
-
-def _kill(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-
-
-def _answers(port: int, path: str) -> bool:
-    """True if 127.0.0.1:`port` answers `path` with 200 (http.client: no proxy from the environment)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1.0)
-    try:
-        connection.request("GET", path)
-        return connection.getresponse().status == 200
-    except (OSError, http.client.HTTPException):
-        return False
-    finally:
-        connection.close()
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

