@@ -15,7 +15,7 @@ def register(commands: Any) -> None:
         "demo", help="run both reference experiments on a local nginx + Prometheus (needs both installed)"
     )
     parser.add_argument("--pause", default="10s", help="length of each pause step (the reference has 2m)")
-    parser.add_argument("--rate", type=float, default=40.0, help="requests per second sent through nginx")
+    parser.add_argument("--rate", type=float, default=100.0, help="requests per second sent through nginx")
     parser.add_argument(
         "--error-rate", type=float, default=0.3, help="share of requests the bad version fails (default 0.3)"
     )

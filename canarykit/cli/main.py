@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from canarykit.cli import analyze, control, demo, inspect, plan, rollout_cmd
+from canarykit.cli import backtest as backtest_cmd
 from canarykit.errors import CanaryError
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.register(commands)
     control.register(commands)
     demo.register(commands)
+    backtest_cmd.register(commands)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""`canarykit plan`: print an Argo Rollout's steps, when each ends, and where analysis runs."""
+"""`canarykit plan`: an Argo Rollout's steps, when each ends, where analysis runs, how fast it judges."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from canarykit.argo import AnalysisTemplate, RolloutSpec, load
+from canarykit.cli import plan_detection
 from canarykit.durations import parse_duration
 from canarykit.errors import DurationError
 from canarykit.steps import Analysis, Pause, SetCanaryScale, SetHeaderRoute, SetWeight, Step
@@ -22,11 +23,17 @@ def register(commands: Any) -> None:
         required=True,
         help="Rollout or AnalysisTemplate YAML (repeatable)",
     )
+    plan_detection.add_arguments(parser)
     parser.set_defaults(handler=run_command)
 
 
 def run_command(options: argparse.Namespace) -> int:
-    for line in render(load(*options.filename)):
+    detection = plan_detection.detection(options)
+    spec = load(*options.filename)
+    lines = render(spec)
+    if detection is not None:
+        lines += plan_detection.render(holds(spec), detection)
+    for line in lines:
         print(line)
     return 0
 
@@ -40,6 +47,18 @@ def render(spec: RolloutSpec) -> list[str]:
         for index, action, analysis, ends in rows
     ]
     return [_title(spec), _traffic(spec), *table, _total(spec)]
+
+
+def holds(spec: RolloutSpec) -> list[plan_detection.Hold]:
+    """The steps that hold the canary at a weight between 0 and 100 % for some time, or until promoted."""
+    weight, found = 0.0, []
+    for index, step in enumerate(spec.steps):
+        weight = float(step.weight) if isinstance(step, SetWeight) else weight
+        indefinite = isinstance(step, Pause) and step.indefinite
+        seconds = None if indefinite else _seconds(step)
+        if 0 < weight < 100 and (indefinite or seconds):
+            found.append(plan_detection.Hold(index, _action(step), weight, seconds))
+    return found
 
 
 def _title(spec: RolloutSpec) -> str:

@@ -1,8 +1,10 @@
-"""`canarykit demo`: both reference experiments on a real local stack, with a live view and an audit record.
+"""`canarykit demo`: three experiments on a real local stack, with a live view and an audit record.
 
-Experiment 1 rolls green out over blue and must be promoted; experiment 2 rolls out a version failing 30%
-of its requests and must be rolled back, by the reference AnalysisTemplate's own query, through nginx,
-its access log, the exporter and Prometheus.
+Stable fails 0.5 % of its requests, as real services do. Experiment 1 rolls green out over blue and must
+be promoted; experiment 2 rolls out a version failing 30 % of its requests and must be rolled back by the
+reference AnalysisTemplate's own query, through nginx, its access log, the exporter and Prometheus.
+Experiment 3 rolls out a version failing 2 % (4x stable): the comparison judge must roll it back, while
+the reference analysis, run beside it as a dry run on the same traffic, would have promoted it.
 """
 
 from __future__ import annotations
@@ -13,10 +15,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from canarykit.clock import Clock, SystemClock
 from canarykit.local.demo_workload import Version
+from canarykit.local.judged_experiment import (
+    JUDGE_PAUSE,
+    both_verdicts,
+    judged_analysis,
+    reference_would_promote,
+)
 from canarykit.local.scenario import Scenario, scaled_scenario
 from canarykit.local.stack import LocalStack, check_tools
 from canarykit.local.view import DemoView
@@ -25,14 +33,22 @@ from canarykit.rollout.orchestrator import Rollout
 from canarykit.rollout.result import RolloutResult
 from canarykit.rollout.status import RolloutPhase
 
+BASELINE_ERRORS = 0.005
 VERSIONS = {
-    "blue": Version("blue", "blue"),
-    "green": Version("green", "green"),
+    "blue": Version("blue", "blue", error_rate=BASELINE_ERRORS),
+    "green": Version("green", "green", error_rate=BASELINE_ERRORS),
     "bad-red": Version("bad-red", "red", error_rate=0.3),
+    "orange": Version("orange", "orange", error_rate=4 * BASELINE_ERRORS),
 }
 EXPERIMENTS = (
-    ("green", RolloutPhase.HEALTHY, "blue -> green: a healthy version is promoted"),
-    ("bad-red", RolloutPhase.DEGRADED, "green -> bad-red: a version failing 30% of requests is rolled back"),
+    ("green", RolloutPhase.HEALTHY, "blue -> green: a healthy version is promoted", "reference"),
+    ("bad-red", RolloutPhase.DEGRADED, "green -> bad-red: failing 30% of requests, rolled back", "reference"),
+    (
+        "orange",
+        RolloutPhase.DEGRADED,
+        "green -> orange: failing 2% (4x stable), caught by the judge",
+        "judge",
+    ),
 )
 STRIP_EVERY = 2.0
 """Seconds between two traffic strips in the live view."""
@@ -43,7 +59,7 @@ class DemoOptions:
     """What `canarykit demo` can be told: pause length, traffic rate, where the audit record goes."""
 
     pause: float = 10.0
-    rate: float = 40.0
+    rate: float = 100.0
     failing_error_rate: float = 0.3
     audit_dir: Path = field(default_factory=lambda: _state_dir())
     colors: bool | None = None
@@ -61,27 +77,33 @@ class DemoOutcome:
 def run_demo(options: DemoOptions, out: TextIO) -> DemoOutcome:
     """Check the tools, start the stack, run both experiments, stop everything; never leaves a process."""
     check_tools()
-    scenario = scaled_scenario(options.pause)
+    scenarios = {
+        "reference": scaled_scenario(options.pause),
+        "judge": scaled_scenario(max(options.pause, JUDGE_PAUSE)),
+    }
     versions = {**VERSIONS, "bad-red": Version("bad-red", "red", error_rate=options.failing_error_rate)}
     view = DemoView(out, colors=options.colors)
     with LocalStack(versions, "blue", rate=options.rate) as stack:
         clock = TrafficClock(SystemClock(), lambda: view.show_traffic(stack.traffic.recent(view.width)))
         results: list[RolloutResult] = []
-        for version, _, title in EXPERIMENTS:
-            results.append(_experiment(stack, scenario, version, title, clock, view))
+        for version, _, title, kind in EXPERIMENTS:
+            results.append(_experiment(stack, scenarios[kind], version, title, kind, clock, view))
             if _interrupted(results[-1]):
                 break  # Ctrl-C: the rollout went back to stable; the stack stops on the way out
-    expected = [phase for _, phase, _ in EXPERIMENTS]
-    as_expected = [result.phase for result in results] == expected
-    audit_path = _write_audit(options.audit_dir, scenario, results)
+    expected = [phase for _, phase, _, _ in EXPERIMENTS]
+    as_expected = [result.phase for result in results] == expected and reference_would_promote(results[-1])
+    audit_path = _write_audit(options.audit_dir, scenarios["reference"], results)
     view.summary(_summary(results, as_expected, audit_path))
     return DemoOutcome(results, as_expected, audit_path)
 
 
 def _experiment(
-    stack: LocalStack, scenario: Scenario, version: str, title: str, clock: Clock, view: DemoView
+    stack: LocalStack, scenario: Scenario, version: str, title: str, kind: str, clock: Clock, view: DemoView
 ) -> RolloutResult:
     view.experiment(title, len(scenario.spec.steps))
+    options: dict[str, Any] = {}
+    if kind == "judge":
+        options["analysis"] = judged_analysis(scenario, stack.prometheus.url)
     rollout = Rollout.from_spec(
         scenario.spec,
         stack.router,
@@ -89,7 +111,8 @@ def _experiment(
         prometheus=stack.prometheus.url,
         clock=clock,
         on_event=view.on_event,
-        state=stack.state,  # one record across experiments: revisions 2, then 3, as in Argo
+        state=stack.state,  # one record across experiments: revisions 2, 3, 4, as in Argo
+        **options,
     )
     return rollout.run(version)
 
@@ -118,9 +141,14 @@ class TrafficClock:
 
 
 def _summary(results: list[RolloutResult], as_expected: bool, audit_path: Path) -> list[str]:
-    lines = [f"{r.version}: {r.phase.value} after {r.steps_done}/{r.steps_total} steps" for r in results]
-    lines += [f"  {r.message}" for r in results if r.message]
-    verdict = "both experiments ended as expected" if as_expected else "an experiment did NOT end as expected"
+    lines = []
+    for result in results:
+        lines.append(
+            f"{result.version}: {result.phase.value} after {result.steps_done}/{result.steps_total} steps"
+        )
+        lines += [f"  {result.message}"] if result.message else []
+        lines += [f"  {line}" for line in both_verdicts(result) if result.version == "orange"]
+    verdict = "all experiments ended as expected" if as_expected else "an experiment did NOT end as expected"
     return [*lines, verdict, f"audit record: {audit_path}"]
 
 

@@ -16,20 +16,27 @@ if TYPE_CHECKING:
 def rollout_from_spec(
     spec: RolloutSpec, router: TrafficRouter, workload: Workload, prometheus: Any = None, **options: Any
 ) -> Rollout:
-    """Steps, background analysis and delays from `spec`; `prometheus` replaces the templates' address."""
+    """Steps, background analysis and delays from `spec`; `prometheus` replaces the templates' address.
+
+    `analysis=` replaces the spec's background analysis (to judge the same plan differently).
+    """
     from canarykit.rollout.orchestrator import Rollout
 
-    background = None
-    if spec.background is not None:
-        background = BackgroundAnalysis(
-            spec.background.templates,
-            args=dict(spec.background.args),
-            starting_step=spec.background.starting_step,
-            prometheus=prometheus,
-        )
+    background = options.pop("analysis", None) or _background(spec, prometheus)
     options.setdefault("scale_down_delay", spec.scale_down_delay)
     options.setdefault("abort_scale_down_delay", spec.abort_scale_down_delay)
     options.setdefault("progress_deadline", spec.progress_deadline)
     return Rollout(
         spec.name, spec.steps, router, workload, analysis=background, prometheus=prometheus, **options
+    )
+
+
+def _background(spec: RolloutSpec, prometheus: Any) -> BackgroundAnalysis | None:
+    if spec.background is None:
+        return None
+    return BackgroundAnalysis(
+        spec.background.templates,
+        args=dict(spec.background.args),
+        starting_step=spec.background.starting_step,
+        prometheus=prometheus,
     )

@@ -12,13 +12,17 @@ import pytest
 
 from canarykit.local.stack import ToolMissing, check_tools
 
+JUDGED = (
+    'Background analysis phase error/failed: Metric "error-rate-comparison" assessed Failed due to '
+    "failed (1) > failureLimit (0)"
+)
 ABORTED = (
     "RolloutAborted: Rollout aborted update to revision 3: Background analysis phase error/failed: "
     'Metric "success-rate" assessed Failed due to failed (4) > failureLimit (3)'
 )
 
 
-def test_the_demo_promotes_green_and_rolls_the_failing_version_back(tmp_path: Path) -> None:
+def test_the_demo_promotes_green_and_rolls_both_failing_versions_back(tmp_path: Path) -> None:
     environment = {**os.environ, "PATH": f"{os.environ.get('PATH', '')}:/usr/sbin"}
     command = [
         sys.executable,
@@ -31,13 +35,13 @@ def test_the_demo_promotes_green_and_rolls_the_failing_version_back(tmp_path: Pa
         "--audit-dir",
         str(tmp_path),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=180, env=environment)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=environment)
 
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "both experiments ended as expected" in done.stdout
+    assert "all experiments ended as expected" in done.stdout
     [audit] = tmp_path.glob("demo-*.json")
     assert f"audit record: {audit}" in done.stdout
-    green, bad = json.loads(audit.read_text())["experiments"]
+    green, bad, subtle = json.loads(audit.read_text())["experiments"]
 
     assert (green["version"], green["phase"]) == ("green", "Healthy")
     assert green["weightHistory"] == [20, 40, 60, 80, 100, 0]
@@ -51,6 +55,13 @@ def test_the_demo_promotes_green_and_rolls_the_failing_version_back(tmp_path: Pa
     assert len(failed) == 4
     assert all(float(m["value"].strip("[]")) <= 0.90 for m in failed)  # the real ratio of real answers
     assert "red    " in done.stdout and "x" in done.stdout  # the strip showed red answers and errors
+
+    assert (subtle["version"], subtle["phase"]) == ("orange", "Degraded")
+    assert subtle["message"].endswith(JUDGED)
+    judge, reference = subtle["analyses"][0]["metricResults"]
+    assert (judge["name"], judge["phase"]) == ("error-rate-comparison", "Failed")
+    assert reference["dryRun"] and reference["failed"] == 0  # the reference threshold would have promoted it
+    assert "reference threshold (dry run): 0 of" in done.stdout
 
 
 def test_missing_tools_are_named_with_how_to_install_them() -> None:

@@ -1,0 +1,169 @@
+"""Thresholds against the sequential judge, on simulated traffic through the reference plan.
+
+Run: python benchmarks/judgement.py [--runs 4000] [--seed 1]   (about 30 s)
+
+Every run simulates one rollout (Poisson requests split by the plan's weights, binomial errors, 10 s
+scrapes, stable at 0.5 % errors) and judges the same traffic four ways: the reference threshold
+configuration (whole-ingress success ratio > 0.90 over `rate[60s]`, every 10 s from step 2, failureLimit 3),
+a tuned one (the canary's own success ratio > 0.99, from its first scrape, failureLimit 3), the judge
+(`SequentialSplitTest` with its defaults, fed every scrape) and Wald's SPRT with both rates known (the limit,
+H0 ratio 1 against H1 the true ratio). A fifth, the split SPRT (the judge's split with those simple
+hypotheses), shows how much of the gap to the limit comes from not knowing stable's rate.
+
+Goals (issue #6): false rollbacks <= 1 % at 10 and 100 requests/s; >= 95 % of 2x regressions caught at 100
+requests/s within the plan; failed requests served <= 1/10 of the reference configuration's for every
+regression of 10x or more; the judge's mean detection time within 1.3x of the SPRT's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from canarykit.judges.sequential import SequentialSplitTest
+from canarykit.judges.simulation import (
+    REFERENCE,
+    REFERENCE_PLAN,
+    TUNED,
+    Outcome,
+    Scrape,
+    Traffic,
+    run_judge,
+    run_threshold,
+    simulate,
+    sprt_judge,
+)
+
+RATES = (10.0, 100.0)
+RATIOS = (1.0, 2.0, 10.0, 20.0, 60.0)
+STABLE_ERROR = 0.005
+ALPHA = 0.01
+
+Case = tuple[float, float]  # (requests per second, canary's error rate over stable's)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One method on one case: share rolled back, mean time to rollback, mean failed requests served."""
+
+    rolled_back: float
+    time: float | None
+    failed: float
+
+
+def judges(traffic: Traffic) -> dict[str, Callable[[Sequence[Scrape]], Outcome]]:
+    """The four methods; the SPRT only for a regression (its alternative is the true ratio)."""
+    methods: dict[str, Callable[[Sequence[Scrape]], Outcome]] = {
+        "reference": lambda scrapes: run_threshold(scrapes, REFERENCE),
+        "tuned": lambda scrapes: run_threshold(scrapes, TUNED),
+        "judge": lambda scrapes: run_judge(scrapes, SequentialSplitTest(alpha=ALPHA)),
+    }
+    if traffic.ratio > 1:
+        methods["sprt"] = sprt_judge(traffic.stable_error, traffic.ratio, ALPHA)
+        methods["split"] = lambda scrapes: run_judge(scrapes, split_sprt(traffic.ratio))
+    return methods
+
+
+def split_sprt(ratio: float) -> SequentialSplitTest:
+    """The judge's split with simple hypotheses, ratio 1 against the true one: stable's rate stays unknown."""
+    boundary = 1.000001
+    return SequentialSplitTest(boundary, ALPHA, min_bad=0, grid_size=1, max_effect=ratio / boundary)
+
+
+def run_case(case: Case, runs: int, seed: int) -> dict[str, list[Outcome]]:
+    """Every method on the same `runs` simulated rollouts."""
+    traffic = Traffic(rate=case[0], stable_error=STABLE_ERROR, ratio=case[1])
+    methods, rng = judges(traffic), random.Random(seed)
+    outcomes: dict[str, list[Outcome]] = {name: [] for name in methods}
+    for _ in range(runs):
+        scrapes = simulate(traffic, REFERENCE_PLAN, rng)
+        for name, judge in methods.items():
+            outcomes[name].append(judge(scrapes))
+    return outcomes
+
+
+def summarize(outcomes: Sequence[Outcome]) -> Summary:
+    times = [o.time for o in outcomes if o.rolled_back and o.time is not None]
+    return Summary(
+        len(times) / len(outcomes),
+        statistics.mean(times) if times else None,
+        statistics.mean(o.failed for o in outcomes),
+    )
+
+
+def time_ratio(judge: Sequence[Outcome], sprt: Sequence[Outcome]) -> float | None:
+    """Mean time to rollback of the judge over the SPRT's, on the runs both rolled back."""
+    pairs = [(a.time, b.time) for a, b in zip(judge, sprt, strict=True) if a.time is not None and b.time]
+    return sum(a for a, _ in pairs) / sum(b for _, b in pairs) if pairs else None
+
+
+def print_case(case: Case, summaries: dict[str, Summary]) -> None:
+    label = "healthy" if case[1] == 1 else f"{case[1]:g}x"
+    for name, s in summaries.items():
+        when = "-" if s.time is None else f"{s.time:6.1f} s"
+        print(f"  {label:>8}  {name:<9}  {s.rolled_back:8.2%}  {when:>8}  {s.failed:8.1f}")
+
+
+Results = dict[Case, dict[str, Summary]]
+
+
+def print_ratios(title: str, ratios: dict[Case, float | None]) -> None:
+    print(f"\n{title}")
+    for rate in RATES:
+        cells = [f"{x:g}x {v:.2f}" for (r, x), v in ratios.items() if r == rate and v is not None]
+        print(f"  {rate:g} req/s: " + ", ".join(cells))
+
+
+def goals(results: Results, ratios: dict[Case, float | None]) -> list[tuple[str, bool]]:
+    """Each goal of the issue as text with the measured figure, and whether it is met."""
+    false = max(results[(rate, 1.0)]["judge"].rolled_back for rate in RATES)
+    power = results[(100.0, 2.0)]["judge"].rolled_back
+    big = [r for (_, ratio), r in results.items() if ratio >= 10]
+    served = max(r["judge"].failed / r["reference"].failed for r in big)
+    slowest = max(value for value in ratios.values() if value is not None)
+    return [
+        (f"false rollbacks <= 1 % at 10 and 100 req/s (worst {false:.2%})", false <= ALPHA),
+        (f">= 95 % of 2x regressions caught at 100 req/s ({power:.1%})", power >= 0.95),
+        (f"failed served <= 1/10 of the reference's for >= 10x (worst {served:.3f})", served <= 0.1),
+        (f"detection time within 1.3x of the SPRT limit (worst {slowest:.2f}x)", slowest <= 1.3),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="thresholds against the sequential judge, simulated")
+    parser.add_argument("--runs", type=int, default=4000, help="simulated rollouts per case")
+    parser.add_argument("--seed", type=int, default=1)
+    options = parser.parse_args()
+    test = SequentialSplitTest(alpha=ALPHA)
+    print(
+        f"reference plan (20/40/60/80 %, 2m pauses), stable {STABLE_ERROR:.1%} errors, 10 s scrapes, "
+        f"{options.runs} runs per case; judge: max_ratio {test.max_ratio:g}, alpha {ALPHA:g}, "
+        f"{len(test.worse)} alternatives {test.worse[0]:.2f}..{test.worse[-1]:.1f}"
+    )
+    started = time.perf_counter()
+    results: Results = {}
+    ratios: dict[Case, float | None] = {}
+    splits: dict[Case, float | None] = {}
+    for rate in RATES:
+        print(f"\n{rate:g} requests/s\n      case  method     rolled back  time  failed served")
+        for ratio in RATIOS:
+            outcomes = run_case((rate, ratio), options.runs, options.seed)
+            results[(rate, ratio)] = {name: summarize(runs) for name, runs in outcomes.items()}
+            print_case((rate, ratio), results[(rate, ratio)])
+            if ratio > 1:
+                ratios[(rate, ratio)] = time_ratio(outcomes["judge"], outcomes["sprt"])
+                splits[(rate, ratio)] = time_ratio(outcomes["split"], outcomes["sprt"])
+    print_ratios("judge's mean time to rollback / the SPRT's (runs both rolled back):", ratios)
+    print_ratios("the split SPRT's (simple hypotheses, stable's rate unknown) / the SPRT's:", splits)
+    print("\ngoals:")
+    for text, met in goals(results, ratios):
+        print(f"  {'met' if met else 'NOT MET':>7}  {text}")
+    print(f"\n({time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""`canarykit backtest`: run an AnalysisTemplate over many past windows and report which would have failed."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from canarykit.analysis import Metric
+from canarykit.argo import load_analysis_template
+from canarykit.backtest import MetricsFactory, backtest
+from canarykit.cli.analyze import _parse_args
+from canarykit.cli.timeparse import parse_time
+from canarykit.errors import SpecError
+
+if TYPE_CHECKING:
+    from canarykit.judges import ErrorRateComparison
+
+DEFAULT_WINDOW = "10m"
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("backtest", help="run an AnalysisTemplate over past windows of history")
+    parser.add_argument("-f", "--filename", required=True, help="AnalysisTemplate YAML file")
+    parser.add_argument("--arg", action="append", default=[], metavar="NAME=VALUE", help="template argument")
+    parser.add_argument("--prometheus", metavar="URL", help="Prometheus address (replaces the template's)")
+    parser.add_argument("--from", dest="start", required=True, metavar="TIME", help="first window's start")
+    parser.add_argument("--to", dest="end", required=True, metavar="TIME", help="no window ends after TIME")
+    parser.add_argument("--every", required=True, metavar="DURATION", help="time between window starts")
+    parser.add_argument("--window", default=DEFAULT_WINDOW, metavar="DURATION", help="each run's length")
+    parser.add_argument(
+        "--compare-errors", metavar="INGRESS", help="also judge the canary's error rate against stable's"
+    )
+    parser.add_argument("--output", choices=("text", "json"), default="text")
+    parser.set_defaults(handler=run_command)
+
+
+def run_command(options: argparse.Namespace) -> int:
+    start, end = parse_time(options.start), parse_time(options.end)
+    factory = _metrics_factory(options)
+    table = backtest(factory, start, end, options.every, options.window)
+    print(table.to_json() if options.output == "json" else table.to_text(), flush=True)
+    return 1 if table.rolled_back else 0
+
+
+def _metrics_factory(options: argparse.Namespace) -> MetricsFactory:
+    """The template's metrics, plus a fresh comparison judge's with `--compare-errors`, for each window."""
+    args, url = _parse_args(options.arg), options.prometheus
+    template = load_analysis_template(options.filename)
+    judge = _judge(options.compare_errors, url)
+
+    def metrics() -> list[Metric]:
+        return [*template.metrics(args, prometheus=url), *([judge.metric()] if judge else [])]
+
+    metrics()  # bad input (a missing arg, a bad address) is reported now, before any query
+    return metrics
+
+
+def _judge(ingress: str | None, url: str | None) -> ErrorRateComparison | None:
+    if ingress is None:
+        return None
+    if not url:
+        raise SpecError("--compare-errors needs --prometheus URL")
+    from canarykit.judges import ErrorRateComparison  # only when asked: the other commands never need it
+
+    return ErrorRateComparison(url, ingress)

@@ -1,0 +1,18 @@
+"""Judges that compare the canary with stable: sequential, valid at every look, as analysis metrics."""
+
+from canarykit.judges.comparison import ErrorRateComparison, JudgeTemplate, SplitComparison
+from canarykit.judges.latency import LatencyComparison
+from canarykit.judges.low_traffic import LowTraffic
+from canarykit.judges.sequential import Decision, SequentialSplitTest, SplitCounts, Verdict
+
+__all__ = [
+    "Decision",
+    "ErrorRateComparison",
+    "JudgeTemplate",
+    "LatencyComparison",
+    "LowTraffic",
+    "SequentialSplitTest",
+    "SplitComparison",
+    "SplitCounts",
+    "Verdict",
+]

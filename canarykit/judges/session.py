@@ -1,0 +1,142 @@
+"""One analysis run's state of a comparison judge: a `MetricProvider` driven by the analysis clock."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from canarykit.judges.low_traffic import PASS, Judgement, LowTraffic, judge
+from canarykit.judges.queries import SplitQueries
+from canarykit.judges.sequential import Decision, SequentialSplitTest, SplitCounts
+from canarykit.providers.base import MetricProvider, Observation
+from canarykit.values import format_float
+
+RESTART_GAP = 900.0
+"""Seconds beyond the interval without a measurement after which a session starts over (a new run)."""
+
+
+class Comparison(Protocol):
+    """What a session needs of its judge."""
+
+    provider: MetricProvider
+    queries: SplitQueries
+    low_traffic: LowTraffic | None
+
+    def new_test(self) -> SequentialSplitTest: ...
+
+
+class ComparisonSession:
+    """Reads each side's cumulative counts since its origin and feeds the new part to a sequential test.
+
+    The origin is `lookback` s before the first measurement. It starts over (a fresh test, a new origin)
+    when the previous outcome completed the metric, when `at` is not after the previous measurement, or
+    after more than `interval + RESTART_GAP` s without one: each of these means a new analysis run.
+    """
+
+    def __init__(self, judge: Comparison, interval: float, lookback: float, settle: bool = False) -> None:
+        self.judge, self.interval, self.lookback, self.settle = judge, interval, lookback, settle
+        self.restart()
+
+    def restart(self) -> None:
+        """Forget everything: the next measurement is the first of a new run."""
+        self.test = self.judge.new_test()
+        self._origin: float | None = None
+        self._first_at = 0.0
+        self._last_try: float | None = None
+        self._seen = SplitCounts()
+        self._finished = False
+
+    def measure(self, query: str | None, at: float) -> Observation:
+        """Read the counts up to `at`, update the test, judge; `query` is ignored (the judge has its own)."""
+        if self._new_run(at):
+            self.restart()
+        if self._origin is None:
+            self._origin, self._first_at = at - self.lookback, at
+        self._last_try = at
+        totals = self.judge.queries.read(self.judge.provider, at - self._origin, at)
+        decision = self.test.update(self._consume(totals))
+        judgement = judge(decision, at - self._first_at, self.judge.low_traffic, self.settle)
+        self._finished = judgement.final
+        return _observation(decision, judgement, self._describe(at))
+
+    def _new_run(self, at: float) -> bool:
+        last = self._last_try
+        if last is None:
+            return False
+        return self._finished or at <= last or at - last > self.interval + RESTART_GAP
+
+    def _consume(self, totals: SplitCounts) -> SplitCounts:
+        """The part of `totals` not fed yet; bad events wait until their side's requests are counted."""
+        seen = self._seen
+        canary = _new(totals.canary_requests, totals.canary_bad, seen.canary_requests, seen.canary_bad)
+        stable = _new(totals.stable_requests, totals.stable_bad, seen.stable_requests, seen.stable_bad)
+        new = SplitCounts(*canary, *stable)
+        self._seen = seen + new
+        return new
+
+    def _describe(self, at: float) -> dict[str, str]:
+        assert self._origin is not None
+        test = self.test
+        fields = {
+            "windowSeconds": format_float(at - self._origin),
+            "maxRatio": format_float(test.max_ratio),
+            "alpha": format_float(test.alpha),
+            "beta": format_float(test.beta),
+            "minBad": str(test.min_bad),
+            "minDifference": format_float(test.min_difference),
+        }
+        policy = self.judge.low_traffic
+        return {**fields, "lowTraffic": policy.describe()} if policy is not None else fields
+
+
+def _new(requests: float, bad: float, seen_requests: float, seen_bad: float) -> tuple[float, float]:
+    new_requests = max(requests - seen_requests, 0.0)
+    return new_requests, min(max(bad - seen_bad, 0.0), new_requests)
+
+
+def _observation(decision: Decision, judgement: Judgement, fields: Mapping[str, str]) -> Observation:
+    """Value: the decision's dict with `outcome` and `reason`; text: short; metadata: strings."""
+    value = {**decision.to_dict(), "outcome": judgement.outcome, "reason": judgement.reason}
+    return Observation(
+        value=value, text=_text(decision, judgement), metadata=_metadata(decision, judgement, fields)
+    )
+
+
+def _text(decision: Decision, judgement: Judgement) -> str:
+    """E.g. `fail e=123.4 canary 12/400 stable 3/1600`, with the reason when the policy decided."""
+    totals = decision.totals
+    e_value = decision.e_pass if judgement.outcome == PASS and not judgement.by_policy else decision.e_fail
+    text = (
+        f"{judgement.outcome} e={_e(e_value)} canary {_n(totals.canary_bad)}/{_n(totals.canary_requests)}"
+        f" stable {_n(totals.stable_bad)}/{_n(totals.stable_requests)}"
+    )
+    return f"{text} ({judgement.reason})" if judgement.by_policy else text
+
+
+def _metadata(decision: Decision, judgement: Judgement, fields: Mapping[str, str]) -> dict[str, str]:
+    totals = decision.totals
+    canary_rate, stable_rate = totals.rates()
+    return {
+        "outcome": judgement.outcome,
+        "reason": judgement.reason,
+        "verdict": decision.verdict.value,
+        "canaryRequests": _n(totals.canary_requests),
+        "canaryBad": _n(totals.canary_bad),
+        "stableRequests": _n(totals.stable_requests),
+        "stableBad": _n(totals.stable_bad),
+        "canaryRate": "" if canary_rate is None else f"{canary_rate:.6g}",
+        "stableRate": "" if stable_rate is None else f"{stable_rate:.6g}",
+        "eFail": _e(decision.e_fail),
+        "ePass": _e(decision.e_pass),
+        "failThreshold": _e(decision.fail_threshold),
+        "passThreshold": _e(decision.pass_threshold),
+        **fields,
+    }
+
+
+def _n(count: float) -> str:
+    return format_float(count)
+
+
+def _e(value: float) -> str:
+    return f"{value:.4g}"

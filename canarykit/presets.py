@@ -1,0 +1,92 @@
+"""Recommended starting points: a plan and an analysis most users of ingress-nginx should begin with."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from canarykit.analysis import Metric
+from canarykit.durations import Duration
+from canarykit.errors import SpecError
+from canarykit.judges import ErrorRateComparison, LatencyComparison, LowTraffic
+from canarykit.judges.sequential import MAX_RATIO
+from canarykit.providers.base import MetricProvider
+from canarykit.providers.prometheus import PrometheusProvider
+from canarykit.rollout.analyses import BackgroundAnalysis
+from canarykit.rollout.orchestrator import Rollout
+from canarykit.steps import Plan, explicit
+from canarykit.traffic import TrafficRouter
+from canarykit.workload import Workload
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A plan and the background analysis that goes with it; `rollout()` puts them together."""
+
+    plan: Plan
+    analysis: BackgroundAnalysis
+
+    def rollout(self, name: str, router: TrafficRouter, workload: Workload, **options: Any) -> Rollout:
+        return Rollout(name, self.plan, router, workload, analysis=self.analysis, **options)
+
+
+def nginx_canary(
+    ingress: str,
+    namespace: str | None = None,
+    prometheus: str | MetricProvider = "http://127.0.0.1:9090",
+    weights: Sequence[int] = (10, 25, 50, 75),
+    pause: Duration = "2m",
+    max_ratio: float = MAX_RATIO,
+    alpha: float = 0.01,
+    slower_than: float = 0.5,
+    error_ceiling: float = 0.05,
+    low_traffic: LowTraffic | None = None,
+) -> Preset:
+    """Weights with pauses, judged from the canary's first request by three metrics, every 10 s:
+
+    - `error-rate-comparison`: canary's 5xx rate against stable's on the same traffic; rolls back once it
+      is credibly above `max_ratio` times stable's (false rollbacks ≤ `alpha`, however long it runs);
+    - `latency-comparison`: the same for the share of requests slower than `slower_than` seconds;
+    - `canary-error-ceiling`: an absolute ceiling, failing when the canary's own 5xx ratio over the last
+      minute is above `error_ceiling` twice (a canary that fails outright, whatever stable does).
+
+    A canary with fewer than 200 requests after 10 minutes pauses the rollout (`low_traffic`), so a silent
+    canary neither passes by default nor fails on NaN.
+    """
+    if not 0.0 < error_ceiling < 1.0:
+        raise SpecError(f"error_ceiling must be between 0 and 1, got {error_ceiling}")
+    provider = PrometheusProvider(prometheus) if isinstance(prometheus, str) else prometheus
+    low_traffic = low_traffic or LowTraffic(min_requests=200, max_wait="10m", otherwise="pause")
+    options: dict[str, Any] = {"max_ratio": max_ratio, "alpha": alpha, "low_traffic": low_traffic}
+    errors = ErrorRateComparison(provider, ingress, namespace, **options)
+    latency = LatencyComparison(provider, ingress, namespace, slower_than=slower_than, **options)
+    sources: list[Any] = [
+        errors.template("error-rate-comparison"),
+        latency.template("latency-comparison"),
+        _ceiling(provider, ingress, namespace, error_ceiling),
+    ]
+    return Preset(explicit(list(weights)).with_pause(pause), BackgroundAnalysis(sources, starting_step=0))
+
+
+def _ceiling(provider: MetricProvider, ingress: str, namespace: str | None, ceiling: float) -> Metric:
+    """The canary's own 5xx ratio over a minute; no data (a silent canary) is not a failure here."""
+    where = f'ingress="{ingress}"' + (f',namespace="{namespace}"' if namespace else "") + ',canary!=""'
+    requests = "nginx_ingress_controller_requests"
+    query = f'sum(rate({requests}{{{where},status=~"5.."}}[60s])) / sum(rate({requests}{{{where}}}[60s]))'
+    return Metric(
+        "canary-error-ceiling",
+        provider,
+        query=query,
+        interval="10s",
+        failure_condition=lambda result: _above(result, ceiling),
+        failure_limit=1,
+    )
+
+
+def _above(result: Any, ceiling: float) -> bool:
+    if not result:
+        return False
+    value = float(result[0])
+    return not math.isnan(value) and value > ceiling
