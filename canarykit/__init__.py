@@ -33,6 +33,7 @@ from canarykit.errors import (
     UnsupportedFeature,
     WorkloadError,
 )
+from canarykit.judges import ErrorRateComparison, LatencyComparison, LowTraffic
 from canarykit.providers import MetricProvider, Observation, PrometheusProvider, WebProvider
 from canarykit.rollout import (
     BackgroundAnalysis,
@@ -59,8 +60,11 @@ __all__ = [
     "ConditionEvaluationError",
     "ConditionSyntaxError",
     "DurationError",
+    "ErrorRateComparison",
     "FileStateStore",
     "KubernetesError",
+    "LatencyComparison",
+    "LowTraffic",
     "Measurement",
     "Metric",
     "MetricProvider",

@@ -1,4 +1,4 @@
-"""`canarykit demo`: a real canary release on this machine, both reference experiments, live."""
+"""`canarykit demo`: real canary releases on this machine, three experiments, live."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from canarykit.durations import parse_duration
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
-        "demo", help="run both reference experiments on a local nginx + Prometheus (needs both installed)"
+        "demo", help="three canary experiments on a local nginx + Prometheus (needs both installed)"
     )
     parser.add_argument("--pause", default="10s", help="length of each pause step (the reference has 2m)")
     parser.add_argument("--rate", type=float, default=100.0, help="requests per second sent through nginx")
