@@ -7,13 +7,13 @@ import fcntl
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from canarykit.errors import StateError, StateLocked
+from canarykit.files import replace_atomically
 
 _NAME = re.compile(r"[A-Za-z0-9._-]{1,253}")
 
@@ -74,7 +74,7 @@ class FileStateStore:
         data = encode_record(name, record).encode("utf-8")
         try:
             self._make_directory()
-            _replace_atomically(path, data)
+            replace_atomically(path, data)
         except OSError as exc:
             raise StateError(f"cannot write rollout state {path}: {exc}") from exc
 
@@ -84,30 +84,6 @@ class FileStateStore:
 
     def _make_directory(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-
-
-def _replace_atomically(path: Path, data: bytes) -> None:
-    """Write a temp file beside `path`, fsync it, rename it over `path`, then fsync the directory."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _fsync_directory(path.parent)
-
-
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager

@@ -15,12 +15,12 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from canarykit.errors import RoutingError, SpecError
+from canarykit.files import replace_atomically
 
 _INSTALL_HINT = 'install nginx ("sudo apt-get install --no-install-recommends nginx") or give its full path'
 _UPSTREAM_NAME = re.compile(r"[A-Za-z0-9_.-]+")
@@ -175,24 +175,8 @@ def _read_or_none(path: Path) -> str | None:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Temp file in the same directory, fsync, rename over `path` (keeping its mode), fsync the directory."""
+    """Readers (nginx -t, a reload) see the old file or the new, never half of one; its mode is kept."""
     try:
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w") as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            os.chmod(temp, mode)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+        replace_atomically(path, text.encode("utf-8"))
     except OSError as error:
         raise RoutingError(f"cannot write {path}: {error}") from error

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kube_support import DATA, TOKEN, seed_reference_objects, write_kubeconfig
+from kube_support import DATA, TOKEN, write_kubeconfig
 from reference_history import ReferencePrometheus
 
 from canarykit.cli.main import main
@@ -18,13 +17,6 @@ ROLLOUT = str(DATA / "rollout.yaml")
 TEMPLATE = str(DATA / "analysis-template.yaml")
 WEIGHT = "nginx.ingress.kubernetes.io/canary-weight"
 DONE = {"promote": "promoted", "abort": "aborted"}
-
-
-@pytest.fixture
-def cluster() -> Iterator[FakeKubeAPI]:
-    with FakeKubeAPI() as kube:
-        seed_reference_objects(kube)
-        yield kube
 
 
 @pytest.fixture
