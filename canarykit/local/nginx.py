@@ -13,7 +13,6 @@ Everything lives under `workdir` (given by the caller, never removed): `conf/ngi
 from __future__ import annotations
 
 import contextlib
-import shutil
 import signal
 import subprocess
 import time
@@ -22,7 +21,8 @@ from types import TracebackType
 
 from canarykit.errors import CanaryError
 from canarykit.local.nginx_config import LOG_FORMAT, nginx_command, render_nginx_conf, worker_user_line
-from canarykit.local.processes import answers_ok, child_pids, free_port, stop_gracefully
+from canarykit.local.processes import answers_ok, child_pids, stop_gracefully
+from canarykit.system import find_program, free_port
 from canarykit.traffic.nginx_upstream import NginxUpstreamRouter
 
 __all__ = ["LOG_FORMAT", "NginxNotFound", "NginxServer", "NginxStartError", "find_nginx"]
@@ -214,7 +214,7 @@ class NginxServer:
 
 def find_nginx(binary: str = "nginx") -> str:
     """The path of `binary`, searched on PATH and then in /usr/sbin; `NginxNotFound` otherwise."""
-    found = shutil.which(binary) or shutil.which(binary, path="/usr/sbin")
+    found = find_program(binary)
     if found is None:
         raise NginxNotFound(
             f'{binary} not found on PATH (or /usr/sbin): install it with "sudo apt-get install '

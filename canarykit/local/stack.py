@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
@@ -20,6 +19,7 @@ from canarykit.local.ingress_metrics import IngressMetrics, Upstream
 from canarykit.local.nginx import NginxServer, find_nginx
 from canarykit.local.traffic import TrafficGenerator
 from canarykit.rollout.file_store import FileStateStore
+from canarykit.system import find_program
 from canarykit.testing.prometheus import PrometheusServer
 from canarykit.traffic.nginx_upstream import NginxUpstreamRouter
 
@@ -27,7 +27,6 @@ INGRESS, NAMESPACE = "canary-demo", "default"
 REQUESTS = "nginx_ingress_controller_requests"
 WARM_UP_WINDOW, WARM_UP_POLL = "4s", 0.25
 STABLE_SERVICE, CANARY_SERVICE = "canary-demo", "canary-demo-canary"
-SYSTEM_DIRECTORIES = "/usr/sbin:/usr/bin:/usr/local/bin"
 INSTALL_HINT = (
     "canarykit demo needs nginx and Prometheus on this machine. On Debian or Ubuntu: "
     '"sudo apt-get install --no-install-recommends nginx prometheus" (or run "make demo", which does it)'
@@ -43,8 +42,7 @@ def check_tools(path: str | None = None) -> None:
 
     `path` is where to look (default: `$PATH`, then the system directories, where sudo puts nginx).
     """
-    search = path if path is not None else f"{os.environ.get('PATH', '')}:{SYSTEM_DIRECTORIES}"
-    missing = [name for name in ("nginx", "prometheus") if shutil.which(name, path=search) is None]
+    missing = [name for name in ("nginx", "prometheus") if find_program(name, path) is None]
     if missing:
         raise ToolMissing(f"{' and '.join(missing)} not found. {INSTALL_HINT}")
 

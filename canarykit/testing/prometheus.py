@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 
 from canarykit.errors import CanaryError
+from canarykit.system import find_program, free_port
 from canarykit.testing.openmetrics import Counter, openmetrics_text, write_openmetrics
 
 __all__ = ["Counter", "PrometheusServer", "PrometheusStartError", "openmetrics_text", "write_openmetrics"]
@@ -138,7 +138,7 @@ class PrometheusServer:
 
     def _launch(self, binary: str, attempts: int = 3) -> None:
         for attempt in range(attempts):
-            port = self.port or _free_port()
+            port = self.port or free_port()
             started = time.monotonic()
             self._process = self._spawn(binary, port)
             if self._wait_ready(f"http://127.0.0.1:{port}"):
@@ -183,14 +183,8 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _which(binary: str) -> str:
-    found = shutil.which(binary) or shutil.which(binary, path="/usr/sbin:/usr/bin:/usr/local/bin")
+    found = find_program(binary)
     if found is None:
         raise PrometheusStartError(
             f"{binary!r} not found on PATH; install Prometheus (Debian: apt-get install "

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from canarykit.errors import RoutingError, SpecError
 from canarykit.files import replace_atomically
+from canarykit.system import find_program
 
 _INSTALL_HINT = 'install nginx ("sudo apt-get install --no-install-recommends nginx") or give its full path'
 _UPSTREAM_NAME = re.compile(r"[A-Za-z0-9_.-]+")
@@ -159,10 +160,10 @@ def _check_server(server: str, field: str) -> None:
 
 
 def _resolve(binary: str) -> str:
-    """`binary` itself, or its path in /usr/sbin when it is a bare name missing from PATH."""
+    """`binary` itself when it is a path or on PATH, else where `find_program` finds it (e.g. /usr/sbin)."""
     if os.sep in binary or shutil.which(binary):
         return binary
-    return shutil.which(binary, path="/usr/sbin") or binary
+    return find_program(binary) or binary
 
 
 def _read_or_none(path: Path) -> str | None:
