@@ -105,9 +105,9 @@ def run_threshold(scrapes: Sequence[Scrape], config: Threshold, plan: Plan = REF
         if not _success(window, config) > config.minimum:
             failures += 1
             if failures > config.failure_limit:
-                return _rollback(scrapes, moment)
+                return rollback_at(scrapes, moment)
         moment += config.interval
-    return _promoted(scrapes)
+    return promoted(scrapes)
 
 
 def run_judge(scrapes: Sequence[Scrape], test: SequentialSplitTest | None = None) -> Outcome:
@@ -116,30 +116,10 @@ def run_judge(scrapes: Sequence[Scrape], test: SequentialSplitTest | None = None
     for scrape in scrapes:
         verdict = test.update(scrape.counts).verdict
         if verdict is Verdict.FAIL:
-            return _rollback(scrapes, scrape.time)
+            return rollback_at(scrapes, scrape.time)
         if verdict is Verdict.PASS:
-            return _promoted(scrapes)
-    return _promoted(scrapes)
-
-
-def sprt_judge(stable_error: float, ratio: float, alpha: float = 0.01) -> Judge:
-    """Wald's SPRT with both rates known (H0 ratio 1 against H1 `ratio`, beta = alpha): the limit."""
-    upper, lower = math.log((1 - alpha) / alpha), math.log(alpha / (1 - alpha))
-    per_error = math.log(ratio)
-    per_success = math.log((1 - min(ratio * stable_error, 1 - 1e-12)) / (1 - stable_error))
-
-    def judge(scrapes: Sequence[Scrape]) -> Outcome:
-        total = 0.0
-        for scrape in scrapes:
-            bad = scrape.counts.canary_bad
-            total += bad * per_error + (scrape.counts.canary_requests - bad) * per_success
-            if total >= upper:
-                return _rollback(scrapes, scrape.time)
-            if total <= lower:
-                break
-        return _promoted(scrapes)
-
-    return judge
+            return promoted(scrapes)
+    return promoted(scrapes)
 
 
 def run_many(
@@ -157,11 +137,13 @@ def _success(window: Sequence[SplitCounts], config: Threshold) -> float:
     return 1 - bad / requests if requests else math.nan
 
 
-def _rollback(scrapes: Sequence[Scrape], moment: float) -> Outcome:
+def rollback_at(scrapes: Sequence[Scrape], moment: float) -> Outcome:
+    """Rolled back at `moment`, having served the canary errors so far."""
     return Outcome(True, moment, sum(s.counts.canary_bad for s in scrapes if s.time <= moment))
 
 
-def _promoted(scrapes: Sequence[Scrape]) -> Outcome:
+def promoted(scrapes: Sequence[Scrape]) -> Outcome:
+    """Promoted at the plan's end, having served every canary error."""
     return Outcome(False, None, sum(s.counts.canary_bad for s in scrapes))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import statistics
-from collections.abc import Sequence
 from functools import partial
 
 import pytest
@@ -20,11 +19,9 @@ from canarykit.judges.simulation import (
     Threshold,
     Traffic,
     poisson,
-    run_judge,
     run_many,
     run_threshold,
     simulate,
-    sprt_judge,
 )
 
 
@@ -79,20 +76,3 @@ def test_threshold_fails_on_the_measurement_after_failure_limit() -> None:
     assert not run_threshold(scrapes_of(200, 0, 200, 200, 0, 0, 0, 0, 0, 0), config, plan).rolled_back
     silent = run_threshold(scrapes_of(-1, -1, -1, -1, 0, 0, 0, 0, 0, 0), config, plan)
     assert silent.time == 40.0  # no requests: NaN, a failed measurement as in Argo
-
-
-def test_the_judge_and_the_sprt_catch_a_large_regression_at_the_first_scrape() -> None:
-    traffic = Traffic(rate=100.0, ratio=60.0)
-    sprt = sprt_judge(traffic.stable_error, traffic.ratio)
-    for judge in (run_judge, sprt):
-        outcomes: Sequence[Outcome] = run_many(judge, traffic, 50, 4)
-        assert all(o.rolled_back and o.time == 10.0 for o in outcomes)
-        assert statistics.mean(o.failed for o in outcomes) == pytest.approx(60, rel=0.1)
-
-
-def test_the_sprt_accepts_a_healthy_canary() -> None:
-    traffic = Traffic(rate=100.0)
-    outcomes = run_many(sprt_judge(traffic.stable_error, 2.0), traffic, 200, 5)
-    assert sum(o.rolled_back for o in outcomes) <= 6 and all(
-        o.time is None for o in outcomes if not o.rolled_back
-    )
