@@ -20,9 +20,16 @@ from pathlib import Path
 from types import TracebackType
 
 from canarykit.errors import CanaryError
-from canarykit.local.nginx_config import LOG_FORMAT, nginx_command, render_nginx_conf, worker_user_line
+from canarykit.local.nginx_config import (
+    LOG_FORMAT,
+    NginxNotFound,
+    find_nginx,
+    nginx_command,
+    render_nginx_conf,
+    worker_user_line,
+)
 from canarykit.local.processes import answers_ok, child_pids, stop_gracefully
-from canarykit.system import find_program, free_port
+from canarykit.system import free_port
 from canarykit.traffic.nginx_upstream import NginxUpstreamRouter
 
 __all__ = ["LOG_FORMAT", "NginxNotFound", "NginxServer", "NginxStartError", "find_nginx"]
@@ -30,10 +37,6 @@ __all__ = ["LOG_FORMAT", "NginxNotFound", "NginxServer", "NginxStartError", "fin
 _POLL_SECONDS = 0.01
 _READY_TIMEOUT = 10.0
 _STOP_TIMEOUT = 10.0
-
-
-class NginxNotFound(CanaryError):
-    """The nginx binary is neither on PATH nor in /usr/sbin."""
 
 
 class NginxStartError(CanaryError):
@@ -210,14 +213,3 @@ class NginxServer:
         raise NginxStartError(
             f"nginx did not answer after {_READY_TIMEOUT:g} s; log tail:\n{self.log_tail()}"
         )
-
-
-def find_nginx(binary: str = "nginx") -> str:
-    """The path of `binary`, searched on PATH and then in /usr/sbin; `NginxNotFound` otherwise."""
-    found = find_program(binary)
-    if found is None:
-        raise NginxNotFound(
-            f'{binary} not found on PATH (or /usr/sbin): install it with "sudo apt-get install '
-            '--no-install-recommends nginx"'
-        )
-    return found

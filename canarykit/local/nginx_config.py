@@ -1,4 +1,4 @@
-"""The text of the `nginx.conf` that `NginxServer` runs: pure functions, nothing started or written.
+"""How `NginxServer` invokes nginx: its binary (`find_nginx`), its command line, its `nginx.conf` text.
 
 The config proxies 127.0.0.1:`port` to `upstream` (defined in `upstream.conf`, the router's file), logs in
 the `canarykit` format `LOG_FORMAT` and answers `/stub_status`. Paths are relative to nginx's prefix (`-p`).
@@ -15,9 +15,27 @@ import os
 import pwd
 from pathlib import Path
 
+from canarykit.errors import CanaryError
+from canarykit.system import find_program
+
 LOG_FORMAT = "$msec|$status|$request_time|$upstream_addr|$request_method|$uri"
 TEMP_PATHS = {"client_body": "body", "proxy": "proxy", "fastcgi": "fcgi", "uwsgi": "uwsgi", "scgi": "scgi"}
 """nginx's temp path directives and their directories under `tmp/`."""
+
+
+class NginxNotFound(CanaryError):
+    """The nginx binary is neither on PATH nor in /usr/sbin."""
+
+
+def find_nginx(binary: str = "nginx") -> str:
+    """The path of `binary`, searched on PATH and then in /usr/sbin; `NginxNotFound` otherwise."""
+    found = find_program(binary)
+    if found is None:
+        raise NginxNotFound(
+            f'{binary} not found on PATH (or /usr/sbin): install it with "sudo apt-get install '
+            '--no-install-recommends nginx"'
+        )
+    return found
 
 
 def nginx_command(binary: str, prefix: Path, *arguments: str) -> tuple[str, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,12 +14,11 @@ import requests
 from canarykit.errors import ProviderError, SpecError
 from canarykit.providers import _http
 from canarykit.providers.base import Observation
+from canarykit.providers.credentials import auth_header, auth_kind, secrets_of
 from canarykit.values import format_float, format_floats
 
 _T = TypeVar("_T")
-_Basic = tuple[str, str] | None
 _FALLBACK_TO_GET = (405, 501)
-_BASIC_AUTH_MISSING = "missing mandatory parameter in metric for basic auth setup: username|password"
 
 
 @dataclass(frozen=True)
@@ -54,9 +52,9 @@ class PrometheusProvider:
         self.address = _check_address(address)
         self.timeout = _http.check_timeout(timeout)
         self.verify = verify
-        self._auth = _auth_kind(headers or {}, bearer_token, basic_auth)
-        self._headers = {**(headers or {}), **_auth_header(bearer_token, basic_auth)}
-        self._secrets = _secrets(self._headers, bearer_token, basic_auth)
+        self._auth = auth_kind(headers or {}, bearer_token, basic_auth)
+        self._headers = {**(headers or {}), **auth_header(bearer_token, basic_auth)}
+        self._secrets = secrets_of(self._headers, bearer_token, basic_auth)
         self._session = session if session is not None else requests.Session()
 
     def __repr__(self) -> str:
@@ -178,39 +176,3 @@ def _check_address(address: str) -> str:
     if not valid:
         raise SpecError(f"prometheus address is not is url format: {_http.safe_url(address)!r}")
     return address.rstrip("/")
-
-
-def _auth_kind(headers: Mapping[str, str], bearer: str | None, basic: _Basic) -> str | None:
-    """Which one source sets `Authorization`; raises `SpecError` on conflicts and incomplete basic auth."""
-    if basic is not None and (len(basic) != 2 or not all(basic)):
-        raise SpecError(_BASIC_AUTH_MISSING)
-    if bearer is not None and not bearer:
-        raise SpecError("bearer_token must not be empty")
-    kinds = [
-        kind
-        for kind, used in (
-            ("header", any(name.lower() == "authorization" for name in headers)),
-            ("bearer", bearer is not None),
-            ("basic", basic is not None),
-        )
-        if used
-    ]
-    if len(kinds) > 1:
-        raise SpecError(f"set only one of bearer_token, basic_auth or an Authorization header, got {kinds}")
-    return kinds[0] if kinds else None
-
-
-def _auth_header(bearer: str | None, basic: _Basic) -> dict[str, str]:
-    if bearer:
-        return {"Authorization": f"Bearer {bearer}"}
-    if basic:
-        token = base64.b64encode(f"{basic[0]}:{basic[1]}".encode()).decode("ascii")
-        return {"Authorization": f"Basic {token}"}
-    return {}
-
-
-def _secrets(headers: Mapping[str, str], bearer: str | None, basic: _Basic) -> tuple[str, ...]:
-    """Strings that must never appear in a message: credentials and every header value worth hiding."""
-    candidates = [*headers.values(), bearer or "", basic[1] if basic else ""]
-    parts = {part for value in candidates for part in (value, value.split(" ", 1)[-1])}
-    return tuple(sorted((part for part in parts if len(part) >= 4), key=len, reverse=True))
