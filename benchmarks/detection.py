@@ -26,7 +26,7 @@ from canarykit.local.stack import LocalStack, check_tools
 from canarykit.rollout import events as ev
 
 SCRAPE_INTERVAL = 1.0
-VERSIONS = {"blue": Version("blue", "blue"), "bad-red": Version("bad-red", "red", error_rate=0.3)}
+STABLE = Version("blue", "blue")
 
 
 @dataclass
@@ -63,7 +63,7 @@ def main() -> None:
     options = parser.parse_args()
     check_tools()
     scenario = scaled_scenario(options.pause)
-    versions = {**VERSIONS, "bad-red": Version("bad-red", "red", error_rate=options.error_rate)}
+    versions = {"blue": STABLE, "bad-red": Version("bad-red", "red", error_rate=options.error_rate)}
     timeline = Timeline()
     with LocalStack(versions, "blue", rate=options.rate) as stack:
         before = stack.traffic.totals()

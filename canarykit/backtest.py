@@ -20,7 +20,7 @@ from typing import Any
 from canarykit.analysis import AnalysisResult, AnalysisRun, Metric, Phase
 from canarykit.argo import AnalysisTemplate
 from canarykit.clock import to_rfc3339, to_unix
-from canarykit.durations import Duration, parse_duration
+from canarykit.durations import Duration, parse_positive_duration
 from canarykit.errors import SpecError
 from canarykit.providers.base import PrometheusOverride
 from canarykit.testing.clock import FakeClock
@@ -133,7 +133,7 @@ def backtest(
     returning fresh metrics. Raises `SpecError` on bad bounds, before any query.
     """
     first, last = _instant(start, "start"), _instant(end, "end")
-    step, length = _positive(every, "every"), _positive(window, "window")
+    step, length = parse_positive_duration(every, "every"), parse_positive_duration(window, "window")
     starts = window_starts(first, last, step, length)
     factory = _factory(analysis, args, prometheus)
     rows = tuple(_run_window(factory, at, length) for at in starts)
@@ -155,13 +155,6 @@ def _instant(value: float | datetime, name: str) -> float:
         return to_unix(value)
     except (TypeError, ValueError) as error:
         raise SpecError(f"backtest {name}: {error}") from error
-
-
-def _positive(value: Duration, name: str) -> float:
-    seconds = parse_duration(value, name)
-    if seconds <= 0:
-        raise SpecError(f"{name} must be > 0, got {value!r}")
-    return seconds
 
 
 def _factory(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from canarykit.errors import DurationError
+from canarykit.errors import DurationError, SpecError
 
 _UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 _TERM = re.compile(r"([0-9]*(?:\.[0-9]*)?)([^0-9.]*)")
@@ -31,6 +31,14 @@ def parse_duration(value: Duration, path: str = "") -> float:
 def parse_optional_duration(value: Duration | None, path: str = "") -> float | None:
     """`parse_duration`, with None passed through."""
     return None if value is None else parse_duration(value, path)
+
+
+def parse_positive_duration(value: Duration, name: str) -> float:
+    """`parse_duration`, refusing zero with a `SpecError` naming `name`."""
+    seconds = parse_duration(value, name)
+    if not seconds > 0:
+        raise SpecError(f"{name} must be > 0, got {value!r}")
+    return seconds
 
 
 def _parse_go_duration(text: str, path: str) -> float:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,9 +10,11 @@ from canarykit.analysis import Metric
 from canarykit.durations import Duration
 from canarykit.errors import SpecError
 from canarykit.judges import ErrorRateComparison, LatencyComparison, LowTraffic
+from canarykit.judges.comparison import as_provider
+from canarykit.judges.queries import matchers
 from canarykit.judges.sequential import MAX_RATIO
+from canarykit.local.ingress_metrics import REQUESTS
 from canarykit.providers.base import MetricProvider
-from canarykit.providers.prometheus import PrometheusProvider
 from canarykit.rollout.analyses import BackgroundAnalysis
 from canarykit.rollout.orchestrator import Rollout
 from canarykit.steps import Plan, explicit
@@ -57,7 +58,7 @@ def nginx_canary(
     """
     if not 0.0 < error_ceiling < 1.0:
         raise SpecError(f"error_ceiling must be between 0 and 1, got {error_ceiling}")
-    provider = PrometheusProvider(prometheus) if isinstance(prometheus, str) else prometheus
+    provider = as_provider(prometheus)
     low_traffic = low_traffic or LowTraffic(min_requests=200, max_wait="10m", otherwise="pause")
     options: dict[str, Any] = {"max_ratio": max_ratio, "alpha": alpha, "low_traffic": low_traffic}
     errors = ErrorRateComparison(provider, ingress, namespace, **options)
@@ -72,9 +73,9 @@ def nginx_canary(
 
 def _ceiling(provider: MetricProvider, ingress: str, namespace: str | None, ceiling: float) -> Metric:
     """The canary's own 5xx ratio over a minute; no data (a silent canary) is not a failure here."""
-    where = f'ingress="{ingress}"' + (f',namespace="{namespace}"' if namespace else "") + ',canary!=""'
-    requests = "nginx_ingress_controller_requests"
-    query = f'sum(rate({requests}{{{where},status=~"5.."}}[60s])) / sum(rate({requests}{{{where}}}[60s]))'
+    errors = matchers(ingress, namespace, 'status=~"5.."', canary=True)
+    requests = matchers(ingress, namespace, canary=True)
+    query = f"sum(rate({REQUESTS}{{{errors}}}[60s])) / sum(rate({REQUESTS}{{{requests}}}[60s]))"
     return Metric(
         "canary-error-ceiling",
         provider,
@@ -86,7 +87,4 @@ def _ceiling(provider: MetricProvider, ingress: str, namespace: str | None, ceil
 
 
 def _above(result: Any, ceiling: float) -> bool:
-    if not result:
-        return False
-    value = float(result[0])
-    return not math.isnan(value) and value > ceiling
+    return bool(result) and float(result[0]) > ceiling  # NaN (no canary traffic) is not above

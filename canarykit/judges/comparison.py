@@ -8,7 +8,7 @@ from typing import Any
 
 from canarykit.analysis.measurement import Measurement
 from canarykit.analysis.metric import Metric
-from canarykit.durations import Duration, parse_duration
+from canarykit.durations import Duration, parse_positive_duration
 from canarykit.errors import SpecError
 from canarykit.judges.low_traffic import CONTINUE, FAIL, PASS, LowTraffic
 from canarykit.judges.queries import SplitQueries, error_queries
@@ -54,8 +54,8 @@ class SplitComparison:
         were judged without a failure, for an `Analysis` step. `lookback` is what the first measurement
         covers (default: one interval).
         """
-        seconds = _positive(interval, "interval")
-        back = seconds if lookback is None else _positive(lookback, "lookback")
+        seconds = parse_positive_duration(interval, "interval")
+        back = seconds if lookback is None else parse_positive_duration(lookback, "lookback")
         if settle_after_requests and self.low_traffic is None:
             raise SpecError("settle_after_requests needs a LowTraffic policy (its min_requests)")
         session = ComparisonSession(self, seconds, back, settle_after_requests)
@@ -181,10 +181,3 @@ def _rebased(judge: SplitComparison, provider: MetricProvider) -> SplitCompariso
     copy = SplitComparison(provider, judge.queries, judge.test_options, judge.low_traffic)
     copy.default_name = judge.default_name
     return copy
-
-
-def _positive(value: Duration, field: str) -> float:
-    seconds = parse_duration(value, field)
-    if not seconds > 0:
-        raise SpecError(f"{field} must be > 0, got {value!r}")
-    return seconds

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from canarykit.judges.sequential import SequentialSplitTest
+from canarykit.judges.sequential import SequentialSplitTest, log_mean_exp
 from canarykit.judges.simulation import Judge, Outcome, Scrape, promoted, rollback_at
 
 
@@ -51,7 +51,7 @@ def known_stable_judge(stable_error: float, test: SequentialSplitTest | None = N
             bad_so_far += bad
             for index, (per_error, per_success) in enumerate(steps):
                 logs[index] += bad * per_error + (requests - bad) * per_success
-            if _log_mean_exp(logs) >= threshold and bad_so_far >= test.min_bad:
+            if log_mean_exp(logs) >= threshold and bad_so_far >= test.min_bad:
                 return rollback_at(scrapes, scrape.time)
         return promoted(scrapes)
 
@@ -68,8 +68,3 @@ def _bernoulli_steps(stable_error: float, ratio: float, boundary: float) -> tupl
     """Log likelihood ratio of one canary error and of one success, `ratio` against `boundary`."""
     worse, edge = min(ratio * stable_error, 1 - 1e-12), boundary * stable_error
     return math.log(worse / edge), math.log((1 - worse) / (1 - edge))
-
-
-def _log_mean_exp(logs: list[float]) -> float:
-    top = max(logs)
-    return top + math.log(sum(math.exp(value - top) for value in logs) / len(logs))

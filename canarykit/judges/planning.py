@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from canarykit.errors import SpecError
-from canarykit.judges.sequential import GRID_SIZE, MAX_EFFECT, MAX_RATIO, SequentialSplitTest
+from canarykit.judges.sequential import GRID_SIZE, MAX_EFFECT, MAX_RATIO, SequentialSplitTest, log_mean_exp
 
 Segment = tuple[float, float]  # (canary weight in percent, seconds held)
 
@@ -137,9 +137,7 @@ def _floor(detection: Detection, segments: Sequence[Segment]) -> float | None:
 
 
 def _log_mean(logs: list[float], drifts: list[float], seconds: float) -> float:
-    values = [log + drift * seconds for log, drift in zip(logs, drifts, strict=True)]
-    top = max(values)
-    return top + math.log(sum(math.exp(value - top) for value in values) / len(values))
+    return log_mean_exp([log + drift * seconds for log, drift in zip(logs, drifts, strict=True)])
 
 
 def _split(ratio: float, share: float) -> float:

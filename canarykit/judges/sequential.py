@@ -26,6 +26,7 @@ at once by any of them.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -175,12 +176,15 @@ def _log_ratio(alternative: float, boundary: float, canary_bad: int, stable_bad:
     )
 
 
-def _mean_exp(logs: list[float]) -> float:
-    """The mixture's value, mean(exp(logs)), without overflow (capped at 1e300)."""
+def log_mean_exp(logs: Sequence[float]) -> float:
+    """log(mean(exp(logs))), without overflow: the log of a mixture of likelihood ratios."""
     top = max(logs)
-    total = sum(math.exp(value - top) for value in logs) / len(logs)
-    log_mean = top + math.log(total)
-    return math.exp(min(log_mean, 690.0))
+    return top + math.log(sum(math.exp(value - top) for value in logs) / len(logs))
+
+
+def _mean_exp(logs: list[float]) -> float:
+    """The mixture's value, mean(exp(logs)), capped at 1e300."""
+    return math.exp(min(log_mean_exp(logs), 690.0))
 
 
 def _check(max_ratio: float, alpha: float, beta: float, min_bad: int, difference: float, grid: int) -> None:
