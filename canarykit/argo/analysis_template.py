@@ -9,7 +9,7 @@ from typing import Any
 from canarykit.analysis import AnalysisRun, Metric
 from canarykit.analysis.run import MeasurementListener
 from canarykit.argo.documents import Source, read_documents, validate
-from canarykit.argo.models import UNSUPPORTED_PROVIDERS, AnalysisTemplateDocument, MetricSpec
+from canarykit.argo.models import UNSUPPORTED_PROVIDERS, AnalysisTemplateDocument, MetricSpec, snake_case
 from canarykit.argo.providers import build_provider
 from canarykit.argo.templating import check_tags, merge_arguments, substitute
 from canarykit.clock import Clock
@@ -87,7 +87,7 @@ def _names(document: AnalysisTemplateDocument) -> list[str]:
 def _check_metric_supported(metric: MetricSpec, path: str) -> None:
     provider = metric.provider
     for field in UNSUPPORTED_PROVIDERS:
-        if getattr(provider, _snake(field)) is not None:
+        if getattr(provider, snake_case(field)) is not None:
             raise UnsupportedFeature(f"the {field} provider is not supported", f"{path}.provider.{field}")
     prometheus = provider.prometheus
     if prometheus is not None and prometheus.range_query is not None:
@@ -98,10 +98,6 @@ def _check_metric_supported(metric: MetricSpec, path: str) -> None:
             if auth is not None and getattr(auth, scheme) is not None:
                 where = f"{path}.provider.{kind}.authentication.{scheme}"
                 raise UnsupportedFeature(f"{scheme} authentication is not supported", where)
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name)
 
 
 def _dry_run_names(document: AnalysisTemplateDocument) -> set[str]:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from canarykit.argo.models import Loose
 from canarykit.errors import SpecError, UnsupportedFeature
 from canarykit.steps import SetHeaderRoute
 
 
-def header_route(model: Any, path: str) -> SetHeaderRoute:
+def header_route(model: Loose, path: str) -> SetHeaderRoute:
     """`match: [{headerName, headerValue: {exact|prefix|regex}}]`; no match removes the route."""
-    fields = model.model_dump() if hasattr(model, "model_dump") else dict(model or {})
+    fields = model.model_dump()
     matches = fields.get("match") or []
     if not matches:
         return SetHeaderRoute()

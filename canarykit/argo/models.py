@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +21,11 @@ UNSUPPORTED_PROVIDERS = (
     "skywalking",
     "plugin",
 )
+
+
+def snake_case(name: str) -> str:
+    """`setCanaryScale` -> `set_canary_scale` (Argo's YAML name -> the model's attribute)."""
+    return re.sub(r"([A-Z])", lambda match: "_" + match.group(1).lower(), name)
 
 
 class ArgoModel(BaseModel):

@@ -135,7 +135,7 @@ def _background(
         raise SpecError(message, f"{path}.startingStep")
     resolved = templates.resolve(analysis.templates, path)
     args = resolve_args(analysis.args, metadata, path)
-    check_analysis(analysis, resolved, args, path, inline=False)
+    check_analysis(analysis, resolved, path, inline=False)
     return BackgroundSpec(templates=resolved, args=MappingProxyType(args), starting_step=starting_step)
 
 

@@ -86,14 +86,13 @@ def _value_from(source: ArgumentValueFrom, metadata: RolloutMetadata, path: str)
 def check_analysis(
     analysis: RolloutAnalysis,
     templates: tuple[AnalysisTemplate, ...],
-    args: Mapping[str, str],
     path: str,
     inline: bool,
 ) -> None:
     """Argo's checks on an analysis: every template arg resolvable; step analyses must end."""
     if analysis.dry_run:
         raise UnsupportedFeature("dryRun on a Rollout analysis is not supported", f"{path}.dryRun")
-    supplied = {argument.name for argument in analysis.args} | set(args)
+    supplied = {argument.name for argument in analysis.args}
     for template in templates:
         for argument in template.spec.args:
             if argument.value is None and argument.value_from is None and argument.name not in supplied:

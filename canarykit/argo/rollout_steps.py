@@ -6,6 +6,7 @@ import re
 from types import MappingProxyType
 
 from canarykit.argo.header_route import header_route
+from canarykit.argo.models import snake_case
 from canarykit.argo.rollout_analysis import TemplateIndex, check_analysis, resolve_args
 from canarykit.argo.rollout_models import (
     CanaryStepModel,
@@ -14,7 +15,6 @@ from canarykit.argo.rollout_models import (
     RolloutMetadata,
     SetCanaryScaleModel,
 )
-from canarykit.argo.rollout_validate import snake_case
 from canarykit.durations import parse_duration
 from canarykit.errors import DurationError, SpecError, UnsupportedFeature
 from canarykit.steps import Analysis, Pause, Plan, SetCanaryScale, SetWeight, Step
@@ -76,7 +76,7 @@ class StepConverter:
             raise SpecError("an analysis step needs at least one template", f"{path}.templates")
         templates = self.templates.resolve(analysis.templates, path)
         args = resolve_args(analysis.args, self.metadata, path)
-        check_analysis(analysis, templates, args, path, inline=True)
+        check_analysis(analysis, templates, path, inline=True)
         return Analysis(source=templates, args=MappingProxyType(args))
 
 

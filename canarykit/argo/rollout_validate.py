@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from canarykit.argo.models import IntOrString
+from canarykit.argo.models import IntOrString, snake_case
 from canarykit.argo.rollout_models import (
     UNSUPPORTED_ROUTERS,
     CanaryStrategyModel,
@@ -117,8 +117,3 @@ def _int_or_percent(value: IntOrString | None) -> int:
         return value
     match = re.fullmatch(r"(\d+)%", value) or re.fullmatch(r"([+-]?\d+)", value)
     return int(match.group(1)) if match else 0
-
-
-def snake_case(name: str) -> str:
-    """`setCanaryScale` -> `set_canary_scale` (Argo's YAML name -> the model's attribute)."""
-    return re.sub(r"([A-Z])", lambda match: "_" + match.group(1).lower(), name)
