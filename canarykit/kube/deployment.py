@@ -73,9 +73,9 @@ class DeploymentWorkload:
 
     def start_canary(self, version: str) -> None:
         stable = self._require_stable()
-        template = labelled(self.canary_template(version, stable), "", version)
-        revision = revision_of(template)
-        template = labelled(template, revision, version)
+        template = self._canary_pod_template(version, stable)
+        revision = template_revision(template)
+        assert revision is not None  # _canary_pod_template always sets the revision label
         self._adopt_stable(stable)
         self._ensure_canary(stable, template, revision)
         self._canary_revision = revision

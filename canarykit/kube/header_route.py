@@ -19,11 +19,10 @@ import re
 
 from canarykit.errors import SpecError
 from canarykit.kube.canary_ingress import annotation_key
+from canarykit.steps.kinds import HEADER_TOKEN
 
 HEADER_ANNOTATIONS = ("canary-by-header", "canary-by-header-value", "canary-by-header-pattern")
 
-# RFC 9110 `token`: the characters an HTTP field name may contain.
-_TOKEN_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 # nginx (ignore_invalid_headers on, underscores_in_headers off: ingress-nginx's defaults) drops other names.
 _NGINX_HEADER_RE = re.compile(r"[0-9A-Za-z-]+")
 # ingress-nginx annotation validators: BasicCharsRegex (spaces removed first) and IsValidRegex.
@@ -54,7 +53,7 @@ def cleared_header_route_annotations(annotation_prefix: str) -> dict[str, None]:
 
 def _check_header(header: str) -> str:
     """The header name, if it is an HTTP token that nginx does not drop."""
-    if not isinstance(header, str) or not _TOKEN_RE.fullmatch(header):
+    if not isinstance(header, str) or not HEADER_TOKEN.fullmatch(header):  # RFC 9110 `token`
         raise SpecError(f"{header!r} is not a valid HTTP header name", "header")
     if not _NGINX_HEADER_RE.fullmatch(header):
         raise SpecError(

@@ -10,7 +10,7 @@ from typing import Any
 from canarykit.clock import Clock, SystemClock
 from canarykit.errors import KubernetesError, StateError, StateLocked
 from canarykit.kube.client import JsonObject, KubeAPI
-from canarykit.kube.lease import Lease, default_identity
+from canarykit.kube.lease import LEASES, Lease, default_identity
 from canarykit.kube.templates import MANAGED_BY
 from canarykit.rollout.file_store import check_state_name, decode_record, encode_record
 
@@ -48,7 +48,7 @@ class KubernetesStateStore:
 
     def load(self, name: str) -> dict[str, Any] | None:
         found = self._read(name)
-        text = (found or {}).get("data", {}).get(STATE_KEY) if found else None
+        text = found.get("data", {}).get(STATE_KEY) if found else None
         return decode_record(text, self._where(name)) if text else None
 
     def save(self, name: str, record: Mapping[str, Any]) -> None:
@@ -69,7 +69,7 @@ class KubernetesStateStore:
 
     def holder(self, name: str) -> str | None:
         """The identity driving rollout `name` now, if any (the lease may have expired)."""
-        lease = self.api.get("leases", self.namespace, self.object_name(name))
+        lease = self.api.get(LEASES, self.namespace, self.object_name(name))
         holder = (lease or {}).get("spec", {}).get("holderIdentity")
         return str(holder) if holder else None
 
@@ -77,8 +77,6 @@ class KubernetesStateStore:
 
     def request(self, name: str, command: Mapping[str, Any]) -> None:
         """Queue `command` (e.g. `{"command": "promote", "full": True}`) for the process driving `name`."""
-        if self._read(name) is None:
-            raise StateError(f"no rollout {name!r} in namespace {self.namespace!r}")
         self._update(name, lambda data: {**data, COMMANDS_KEY: _append(data, command)}, create=False)
 
     def take_commands(self, name: str) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from canarykit.testing.kube.endpoints import Endpoints
+from canarykit.testing.kube.errors import ApiError
 from canarykit.testing.kube.operations import ResourceOperations
 from canarykit.testing.kube.resources import KubeObject, resource_named
 from canarykit.testing.kube.server import KubeHTTPServer, RequestRecord, ServerState
@@ -124,12 +125,11 @@ class FakeKubeAPI:
 
     def delete(self, resource: str, namespace: str, name: str) -> bool:
         """Remove an object (watchers see DELETED); False if there was none."""
-        resource_type = resource_named(resource)
-        with self._store.lock:
-            if self._store.get(resource_type, namespace, name) is None:
-                return False
-            self._store.delete(resource_type, namespace, name)
-            return True
+        try:
+            self._store.delete(resource_named(resource), namespace, name)
+        except ApiError:  # the store's 404: nothing to delete
+            return False
+        return True
 
     def mark_ready(self, namespace: str, name: str) -> KubeObject:
         """Finish a Deployment's rollout: all replicas updated, ready and available for its generation."""

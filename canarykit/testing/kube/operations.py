@@ -11,9 +11,8 @@ from canarykit.testing.kube.errors import (
     bad_request,
     conflict,
     resource_details,
-    unsupported_media_type,
 )
-from canarykit.testing.kube.patches import PATCH_TYPES, PatchError, apply_patch
+from canarykit.testing.kube.patches import PatchError, apply_patch
 from canarykit.testing.kube.resources import (
     DEPLOYMENTS,
     KubeObject,
@@ -21,7 +20,7 @@ from canarykit.testing.kube.resources import (
     apply_defaults,
     resource_of,
 )
-from canarykit.testing.kube.selectors import Requirement, fields_match, labels_match
+from canarykit.testing.kube.selectors import Requirement, object_matches
 from canarykit.testing.kube.store import ObjectStore, carry_over_metadata
 
 
@@ -59,11 +58,7 @@ class ResourceOperations:
         with self.store.lock:
             objects = self.store.list_objects(resource, namespace)
             version = self.store.resource_version
-        items = [
-            obj
-            for obj in objects
-            if labels_match(labels, obj["metadata"].get("labels")) and fields_match(fields, obj)
-        ]
+        items = [obj for obj in objects if object_matches(labels, fields, obj)]
         metadata = {"resourceVersion": version}
         return {
             "apiVersion": resource.api_version,
@@ -168,9 +163,7 @@ def check_fresh(resource: ResourceType, obj: KubeObject, previous: KubeObject) -
 def patched_object(
     resource: ResourceType, name: str, target: KubeObject, patch: Any, content_type: str
 ) -> Any:
-    """`target` after the patch: 415 for an unknown Content-Type, 422 Invalid if it does not apply."""
-    if content_type not in PATCH_TYPES:
-        raise unsupported_media_type(content_type)
+    """`target` after the patch (`Endpoints.handle` already refused other Content-Types): 422 if it fails."""
     try:
         return apply_patch(content_type, target, patch)
     except PatchError as error:

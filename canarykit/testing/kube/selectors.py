@@ -108,6 +108,13 @@ def fields_match(clauses: list[tuple[str, bool, str]], obj: Mapping[str, Any]) -
     return all((_field_text(obj, path) == value) == wanted_equal for path, wanted_equal, value in clauses)
 
 
+def object_matches(
+    labels: list[Requirement], fields: list[tuple[str, bool, str]], obj: Mapping[str, Any]
+) -> bool:
+    """True when `obj` matches both a list's or watch's label selector and its field selector."""
+    return labels_match(labels, (obj.get("metadata") or {}).get("labels")) and fields_match(fields, obj)
+
+
 def _field_text(obj: Mapping[str, Any], path: str) -> str:
     """The value at a dotted path as text ('' when missing)."""
     value: Any = obj

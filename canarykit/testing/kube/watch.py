@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from canarykit.testing.kube.routes import ListOptions
-from canarykit.testing.kube.selectors import fields_match, labels_match
+from canarykit.testing.kube.selectors import object_matches
 from canarykit.testing.kube.store import Subscription, WatchEvent
 
 _IDLE_CHECK_SECONDS = 0.5
@@ -21,8 +21,7 @@ def event_line(event: WatchEvent) -> bytes:
 
 def selected(event: WatchEvent, options: ListOptions) -> bool:
     """True when the event's object matches the watch's label and field selectors."""
-    labels = event.object.get("metadata", {}).get("labels")
-    return labels_match(options.labels, labels) and fields_match(options.fields, event.object)
+    return object_matches(options.labels, options.fields, event.object)
 
 
 def run_watch(
