@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from canarykit.rollout import events as ev
 from canarykit.rollout.rollback import retry, return_traffic_to_stable
 from canarykit.rollout.status import RolloutPhase
-from canarykit.rollout.step_actions import POLL
+from canarykit.rollout.step_actions import POLL, set_header_route
 
 if TYPE_CHECKING:
     from canarykit.rollout.stepper import Stepper
@@ -66,9 +66,7 @@ def roll_back(stepper: Stepper, now: float) -> float | None:
     status, rollout = stepper.status, stepper.rollout
     if status.scale_down_at is None:
         return_traffic_to_stable(rollout.router, rollout.clock, rollout.backoff)
-        if status.weight != 0 or not status.weight_history:
-            status.weight_history.append(0)
-        status.weight = 0
+        stepper.record_weight(0)
         clear_header_routes(stepper)
         status.scale_down_at = rollout.clock.now() + rollout.abort_scale_down_delay
         stepper.save()
@@ -77,14 +75,12 @@ def roll_back(stepper: Stepper, now: float) -> float | None:
 
 
 def clear_header_routes(stepper: Stepper) -> None:
-    """Remove the routes `SetHeaderRoute` steps made, so no request reaches the canary any more."""
-    status, rollout = stepper.status, stepper.rollout
-    if status.header_route is None:
-        return
-    router: Any = rollout.router  # a HeaderRouter: header_route is only set through one
-    retry(router.remove_header_routes, rollout.clock, rollout.backoff, "remove header routes")
-    status.header_route = None
-    stepper.save()
+    """Remove the routes `SetHeaderRoute` steps made, so no request reaches the canary any more.
+
+    Not saved here: both callers save straight after, with the scale-down time.
+    """
+    if stepper.status.header_route is not None:
+        set_header_route(stepper, None)
 
 
 def _remove_canary_when_due(stepper: Stepper, now: float) -> float | None:

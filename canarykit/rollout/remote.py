@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from canarykit.rollout.orchestrator import Rollout
 
 log = logging.getLogger("canarykit.rollout")
-COMMANDS = ("promote", "abort", "retry")
 POLL_INTERVAL = 1.0
 """Seconds (on the rollout's clock) between two looks at the store."""
 

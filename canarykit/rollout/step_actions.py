@@ -43,8 +43,7 @@ def reconcile_step(stepper: Stepper, now: float) -> float | None:
 
 
 def _set_weight_step(stepper: Stepper, now: float, weight: int) -> float | None:
-    replicas = math.ceil(weight * stepper.rollout.workload.replicas / 100)
-    if not _canary_scaled(stepper, now, replicas):
+    if not _canary_scaled(stepper, now, _replicas_for(weight, stepper.rollout.workload.replicas)):
         return now + POLL
     stepper.set_weight(weight)
     return step_done(stepper, now)
@@ -53,8 +52,13 @@ def _set_weight_step(stepper: Stepper, now: float, weight: int) -> float | None:
 def _scale_step(stepper: Stepper, now: float, step: SetCanaryScale) -> float | None:
     total = stepper.rollout.workload.replicas
     weight = stepper.status.weight if step.match_traffic_weight else step.weight
-    replicas = step.replicas if step.replicas is not None else math.ceil((weight or 0) * total / 100)
+    replicas = step.replicas if step.replicas is not None else _replicas_for(weight or 0, total)
     return step_done(stepper, now) if _canary_scaled(stepper, now, replicas) else now + POLL
+
+
+def _replicas_for(weight: int, total: int) -> int:
+    """Canary replicas for `weight` percent of `total`, rounded up (Argo's rounding)."""
+    return math.ceil(weight * total / 100)
 
 
 def _canary_scaled(stepper: Stepper, now: float, replicas: int) -> bool:
@@ -75,9 +79,14 @@ def _canary_scaled(stepper: Stepper, now: float, replicas: int) -> bool:
 
 def _header_route_step(stepper: Stepper, now: float, step: SetHeaderRoute) -> float | None:
     route = None if step.header is None else [step.header, step.value, step.pattern]
+    set_header_route(stepper, route)
+    return step_done(stepper, now)
+
+
+def set_header_route(stepper: Stepper, route: list[str | None] | None) -> None:
+    """Apply `route` (None: remove the header routes) and record it in the status; the caller saves."""
     apply_header_route(stepper, route)
     stepper.status.header_route = route
-    return step_done(stepper, now)
 
 
 def apply_header_route(stepper: Stepper, route: list[str | None] | None) -> None:

@@ -130,12 +130,19 @@ class Stepper:
         status.pending_weight = weight  # the intent is on record before the action
         self.save()
         retry(lambda: router.set_weight(weight), self.rollout.clock, self.rollout.backoff, f"weight {weight}")
-        status.weight, status.pending_weight = weight, None
-        status.weight_history.append(weight)
+        status.pending_weight = None
+        self.record_weight(weight)
         self.save()
         self.rollout.emit(
             ev.WeightChanged, f"canary weight {previous} -> {weight}", weight=weight, previous=previous
         )
+
+    def record_weight(self, weight: int) -> None:
+        """Note that the router now sends `weight` to the canary; the history gains it unless unchanged."""
+        status = self.status
+        if weight != status.weight or not status.weight_history:
+            status.weight_history.append(weight)
+        status.weight = weight
 
     def pause(self, reason: str) -> None:
         status = self.status
@@ -174,8 +181,9 @@ class Stepper:
         elif status.pause_reason in (INCONCLUSIVE_ANALYSIS, ANALYSIS_FAILED) and not self._on_analysis_step():
             self.background_done = False
         elif status.step_index < len(self.rollout.plan):
-            step_done(self, self.rollout.clock.now())
+            step_done(self, self.rollout.clock.now())  # clears the pause, Progressing, saved
             self.step_run = None
+            return
         status.pause_reason, status.pause_started_at = None, None
         status.phase = RolloutPhase.PROGRESSING
         self.save()
