@@ -10,8 +10,8 @@ from typing import Any
 from canarykit.analysis import AnalysisResult, AnalysisRun, Measurement, Metric, Phase
 from canarykit.analysis.take import take_measurement
 from canarykit.argo import load_analysis_template
-from canarykit.cli.timeparse import parse_time
-from canarykit.clock import Clock, ReplayClock, SystemClock, to_rfc3339
+from canarykit.cli.timeparse import clock_at
+from canarykit.clock import Clock, to_rfc3339
 from canarykit.durations import parse_duration
 from canarykit.errors import SpecError
 
@@ -33,7 +33,7 @@ def register(commands: Any) -> None:
 def run_command(options: argparse.Namespace) -> int:
     args = _parse_args(options.arg)
     duration = parse_duration(options.duration, "--duration") if options.duration else None
-    clock: Clock = ReplayClock(parse_time(options.at)) if options.at else SystemClock()
+    clock = clock_at(options.at)
     template = load_analysis_template(options.filename)
     printer = _Printer(options.output)
     if options.once:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from canarykit.clock import Clock
-
 
 def add_cluster_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-n", "--namespace", help="namespace (default: the Rollout's, else 'default')")
@@ -23,8 +21,15 @@ def connect_to_cluster(options: argparse.Namespace) -> Any:
     return connect(context=options.context, kubeconfig=options.kubeconfig)
 
 
-def state_store(api: Any, namespace: str, clock: Clock | None = None) -> Any:
+def state_store(api: Any, namespace: str) -> Any:
     """The `KubernetesStateStore` every command shares: a ConfigMap and a Lease per rollout."""
     from canarykit.kube import KubernetesStateStore
 
-    return KubernetesStateStore(api, namespace, clock=clock)
+    return KubernetesStateStore(api, namespace)
+
+
+def connect_to_store(options: argparse.Namespace) -> tuple[Any, str, Any]:
+    """The cluster, the namespace (`-n`, else 'default') and the state store there, for `options`."""
+    api = connect_to_cluster(options)
+    namespace = options.namespace or "default"
+    return api, namespace, state_store(api, namespace)

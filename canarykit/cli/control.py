@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from canarykit.cli.cluster import add_cluster_options, connect_to_cluster, state_store
+from canarykit.cli.cluster import add_cluster_options, connect_to_store
 
 DONE = {"promote": "promoted", "abort": "aborted", "retry": "retried"}
 
@@ -25,8 +25,7 @@ def register(commands: Any) -> None:
 
 
 def run_command(options: argparse.Namespace) -> int:
-    api = connect_to_cluster(options)
-    store = state_store(api, options.namespace or "default")
+    _, _, store = connect_to_store(options)
     command: dict[str, Any] = {"command": options.command_name}
     if options.command_name == "promote":
         command["full"] = options.full

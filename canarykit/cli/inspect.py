@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from canarykit.cli.cluster import add_cluster_options, connect_to_cluster, state_store
+from canarykit.cli.cluster import add_cluster_options, connect_to_store
 from canarykit.cli.rendering import render_rollout, status_line
 from canarykit.clock import Clock, SystemClock
 from canarykit.durations import parse_duration
 from canarykit.errors import StateError
 
 REDRAW = 1.0
-FINAL = ("Healthy", "Degraded")
 
 
 def register(commands: Any) -> None:
@@ -37,11 +36,12 @@ def status_command(options: argparse.Namespace, clock: Clock | None = None) -> i
     while True:
         record = reader.record()
         phase, message = record.get("phase", ""), record.get("message", "")
+        line = status_line(phase, message)
         if options.watch == "false":
-            print(status_line(phase, message))
+            print(line)
             return 0
-        if status_line(phase, message) != last:
-            last = status_line(phase, message)
+        if line != last:
+            last = line
             print(last, flush=True)
         if phase == "Healthy":
             return 0
@@ -71,9 +71,7 @@ class _Reader:
 
     def __init__(self, options: argparse.Namespace) -> None:
         self.name = options.name
-        self.namespace = options.namespace or "default"
-        self.api = connect_to_cluster(options)
-        self.store = state_store(self.api, self.namespace)
+        self.api, self.namespace, self.store = connect_to_store(options)
 
     def record(self) -> dict[str, Any]:
         record = self.store.load(self.name)

@@ -9,8 +9,8 @@ from typing import Any, TextIO
 from canarykit.argo import load
 from canarykit.cli.cluster import add_cluster_options, connect_to_cluster, state_store
 from canarykit.cli.rendering import ICONS
-from canarykit.cli.timeparse import parse_time
-from canarykit.clock import Clock, ReplayClock, SystemClock
+from canarykit.cli.timeparse import clock_at
+from canarykit.clock import Clock
 from canarykit.kube.templates import parse_image_option
 from canarykit.rollout import events as ev
 from canarykit.rollout.result import RolloutResult
@@ -47,7 +47,7 @@ def run_command(options: argparse.Namespace, clock: Clock | None = None) -> int:
     binding = bind(
         spec, api, images, namespace=options.namespace, delete_on_complete=options.delete_canary_ingress
     )
-    clock = clock or (ReplayClock(parse_time(options.at)) if options.at else SystemClock())
+    clock = clock or clock_at(options.at)
     view = LiveView(clock, sys.stdout)
     rollout = binding.rollout(
         prometheus=options.prometheus,

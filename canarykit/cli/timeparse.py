@@ -1,9 +1,10 @@
-"""Parsing `--at` style times: RFC 3339 or unix seconds."""
+"""Parsing `--at` style times: RFC 3339 or unix seconds, and the clock an `--at` option asks for."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from canarykit.clock import Clock, ReplayClock, SystemClock
 from canarykit.errors import SpecError
 
 
@@ -20,3 +21,8 @@ def parse_time(text: str) -> float:
     if moment.tzinfo is None:
         raise SpecError(f"invalid time {text!r}: RFC 3339 needs a zone, e.g. Z or +00:00")
     return moment.timestamp()
+
+
+def clock_at(text: str | None) -> Clock:
+    """A `ReplayClock` starting at `text` (see `parse_time`), or the system clock when there is none."""
+    return ReplayClock(parse_time(text)) if text else SystemClock()
