@@ -15,7 +15,11 @@ if TYPE_CHECKING:
 
 
 def complete(stepper: Stepper, now: float) -> float | None:
-    """Argo's order: weight 100, stable takes the canary's version, weight 0, canary removed later."""
+    """Argo's order: weight 100, stable takes the canary's version, weight 0, canary removed later.
+
+    A promotion recorded without its scale-down time was interrupted on the way to weight 0: a resumed
+    rollout sends weight 0 (again) and clears the header routes before setting it.
+    """
     status, rollout = stepper.status, stepper.rollout
     if not status.promoted:
         stepper.set_weight(full_weight(rollout.router))
@@ -26,6 +30,7 @@ def complete(stepper: Stepper, now: float) -> float | None:
         stepper._terminate_runs()
         status.promoted = True
         status.phase, status.message = RolloutPhase.HEALTHY, ""
+    if status.scale_down_at is None:
         stepper.set_weight(0)
         clear_header_routes(stepper)
         status.scale_down_at = now + rollout.scale_down_delay
