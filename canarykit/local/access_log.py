@@ -1,6 +1,7 @@
 """The nginx access log the local setup writes: parse its lines and follow the file like `tail -F`.
 
-The format is fixed: `log_format canarykit '$msec|$status|$request_time|$upstream_addr|$request_method|$uri';`
+The format is fixed: `canarykit.local.nginx_config.LOG_FORMAT` (the `canarykit` log_format),
+`$msec|$status|$request_time|$upstream_addr|$request_method|$uri`,
 e.g. `1732600000.123|200|0.002|127.0.0.1:34567|GET|/color`.
 """
 
@@ -13,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["LOG_FORMAT", "LogFollower", "LogRecord", "parse_line", "served_by"]
+__all__ = ["LogFollower", "LogRecord", "parse_line", "served_by"]
 
-LOG_FORMAT = "log_format canarykit '$msec|$status|$request_time|$upstream_addr|$request_method|$uri';"
 _FIELDS = 6
 _TOKEN = re.compile(r"[-!#$%&'*+.^_`~0-9A-Za-z]+")
 

@@ -147,7 +147,8 @@ def _summary(results: list[RolloutResult], as_expected: bool, audit_path: Path) 
             f"{result.version}: {result.phase.value} after {result.steps_done}/{result.steps_total} steps"
         )
         lines += [f"  {result.message}"] if result.message else []
-        lines += [f"  {line}" for line in both_verdicts(result) if result.version == "orange"]
+        if result.version == "orange":
+            lines += [f"  {line}" for line in both_verdicts(result)]
     verdict = "all experiments ended as expected" if as_expected else "an experiment did NOT end as expected"
     return [*lines, verdict, f"audit record: {audit_path}"]
 

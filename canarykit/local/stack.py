@@ -15,7 +15,7 @@ from canarykit.errors import CanaryError
 from canarykit.local.demo_app import DemoApp
 from canarykit.local.demo_workload import DemoWorkload, Version
 from canarykit.local.exporter import AccessLogExporter
-from canarykit.local.ingress_metrics import IngressMetrics, Upstream
+from canarykit.local.ingress_metrics import REQUESTS, IngressMetrics, Upstream
 from canarykit.local.nginx import NginxServer, find_nginx
 from canarykit.local.traffic import TrafficGenerator
 from canarykit.rollout.file_store import FileStateStore
@@ -24,7 +24,6 @@ from canarykit.testing.prometheus import PrometheusServer
 from canarykit.traffic.nginx_upstream import NginxUpstreamRouter
 
 INGRESS, NAMESPACE = "canary-demo", "default"
-REQUESTS = "nginx_ingress_controller_requests"
 WARM_UP_WINDOW, WARM_UP_POLL = "4s", 0.25
 STABLE_SERVICE, CANARY_SERVICE = "canary-demo", "canary-demo-canary"
 INSTALL_HINT = (
