@@ -29,7 +29,7 @@ from canarykit.local.nginx_config import (
     worker_user_line,
 )
 from canarykit.local.processes import answers_ok, child_pids, stop_gracefully
-from canarykit.system import free_port
+from canarykit.system import free_port, wait_until_ready
 from canarykit.traffic.nginx_upstream import NginxUpstreamRouter
 
 __all__ = ["LOG_FORMAT", "NginxNotFound", "NginxServer", "NginxStartError", "find_nginx"]
@@ -68,6 +68,7 @@ class NginxServer:
         self._requested_port = port
         self._port: int | None = None
         self._process: subprocess.Popen[bytes] | None = None
+        self._nginx: str | None = None  # the binary's path, found once by start()
 
     def __enter__(self) -> NginxServer:
         self.start()
@@ -116,11 +117,11 @@ class NginxServer:
 
     @property
     def check_command(self) -> tuple[str, ...]:
-        return nginx_command(find_nginx(self.binary), self.workdir, "-t")
+        return nginx_command(self._nginx or find_nginx(self.binary), self.workdir, "-t")
 
     @property
     def reload_command(self) -> tuple[str, ...]:
-        return nginx_command(find_nginx(self.binary), self.workdir, "-s", "reload")
+        return nginx_command(self._nginx or find_nginx(self.binary), self.workdir, "-s", "reload")
 
     def router(self) -> NginxUpstreamRouter:
         """The router that owns `upstream_path` and checks and reloads this server."""
@@ -137,19 +138,19 @@ class NginxServer:
         """Write the config (weight 0), start nginx, wait until stub_status answers; stop on any failure."""
         if self._process is not None:
             raise RuntimeError("nginx is already started")
-        binary = find_nginx(self.binary)
+        self._nginx = find_nginx(self.binary)
         try:
             for sub in ("conf", "logs", "tmp"):
                 (self.workdir / sub).mkdir(parents=True, exist_ok=True)
             self.router().write(0)
-            self._launch(binary)
+            self._launch(self._nginx)
         except BaseException:
             self.stop()
             raise
 
     def stop(self) -> None:
         """SIGQUIT (graceful), wait, then SIGKILL master and workers after a timeout. Keeps `workdir`."""
-        process, self._process, self._port = self._process, None, None
+        process, self._process, self._port, self._nginx = self._process, None, None, None
         if process is None or process.poll() is not None:
             return
         stop_gracefully(process, signal.SIGQUIT, _STOP_TIMEOUT)
@@ -185,7 +186,7 @@ class NginxServer:
             port = self._requested_port or free_port()
             self.config_path.write_text(self.render_config(port))
             self._process = self._spawn(binary)
-            if self._wait_ready(port):
+            if self._wait_ready(self._process, port):
                 self._port = port
                 return
             self._process.wait()
@@ -201,15 +202,13 @@ class NginxServer:
                 command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
             )
 
-    def _wait_ready(self, port: int) -> bool:
+    def _wait_ready(self, process: subprocess.Popen[bytes], port: int) -> bool:
         """True once stub_status answers 200; False if nginx exits; raises after 10 s."""
-        give_up = time.monotonic() + _READY_TIMEOUT
-        while time.monotonic() < give_up:
-            if self._process is None or self._process.poll() is not None:
-                return False
-            if answers_ok(port, "/stub_status"):
-                return True
-            time.sleep(_POLL_SECONDS)
+        ready = wait_until_ready(
+            process, lambda: answers_ok(port, "/stub_status"), _READY_TIMEOUT, _POLL_SECONDS
+        )
+        if ready is not None:
+            return ready
         raise NginxStartError(
             f"nginx did not answer after {_READY_TIMEOUT:g} s; log tail:\n{self.log_tail()}"
         )

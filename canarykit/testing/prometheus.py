@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 
 from canarykit.errors import CanaryError
-from canarykit.system import find_program, free_port
+from canarykit.system import find_program, free_port, wait_until_ready
 from canarykit.testing.openmetrics import Counter, openmetrics_text, write_openmetrics
 
 __all__ = ["Counter", "PrometheusServer", "PrometheusStartError", "openmetrics_text", "write_openmetrics"]
@@ -141,7 +141,7 @@ class PrometheusServer:
             port = self.port or free_port()
             started = time.monotonic()
             self._process = self._spawn(binary, port)
-            if self._wait_ready(f"http://127.0.0.1:{port}"):
+            if self._wait_ready(self._process, f"http://127.0.0.1:{port}"):
                 self.startup_seconds = time.monotonic() - started
                 self.url = f"http://127.0.0.1:{port}"
                 return
@@ -161,15 +161,13 @@ class PrometheusServer:
         with self.log_path.open("ab") as log:
             return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
-    def _wait_ready(self, url: str) -> bool:
+    def _wait_ready(self, process: subprocess.Popen[bytes], url: str) -> bool:
         """True once `/-/ready` answers 200; False if the process exits; raises after `ready_timeout`."""
-        give_up = time.monotonic() + self.ready_timeout
-        while time.monotonic() < give_up:
-            if self._process is None or self._process.poll() is not None:
-                return False
-            if _answers(url + "/-/ready"):
-                return True
-            time.sleep(_POLL_SECONDS)
+        ready = wait_until_ready(
+            process, lambda: _answers(url + "/-/ready"), self.ready_timeout, _POLL_SECONDS
+        )
+        if ready is not None:
+            return ready
         raise PrometheusStartError(
             f"prometheus was not ready after {self.ready_timeout:g} s; log tail:\n{self.log_tail()}"
         )
