@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import socket
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
 from canarykit.errors import CanaryError, SpecError
+from canarykit.httpserver import ConnectionTrackingHTTPServer
 
 _EPSILON = 1e-9  # keeps rates like 0.3 exact under float rounding
 
@@ -26,20 +25,10 @@ def _check(error_rate: float, latency: float) -> None:
         raise SpecError(f"latency must be >= 0 seconds, got {latency!r}", "latency")
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(ConnectionTrackingHTTPServer):
     def __init__(self, address: tuple[str, int], app: DemoApp) -> None:
         self.app = app
         super().__init__(address, _Handler)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        self.app._opened(request)  # in the serving thread: every accepted connection is known to stop()
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        self.app._closed(request)
-        super().shutdown_request(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not isinstance(sys.exc_info()[1], OSError):  # a client that went away is no news
@@ -90,7 +79,6 @@ class DemoApp:
         self._lock = threading.Lock()
         self._count = 0
         self._served: dict[int, int] = {}
-        self._connections: set[socket.socket] = set()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -114,10 +102,7 @@ class DemoApp:
             return
         server.shutdown()
         server.server_close()
-        with self._lock:
-            for connection in list(self._connections):
-                with contextlib.suppress(OSError):
-                    connection.shutdown(socket.SHUT_RDWR)
+        server.close_connections()
         if thread is not None:
             thread.join(timeout=2)
 
@@ -188,11 +173,3 @@ class DemoApp:
         if latency > 0:
             time.sleep(latency)
         return status
-
-    def _opened(self, connection: socket.socket) -> None:
-        with self._lock:
-            self._connections.add(connection)
-
-    def _closed(self, connection: socket.socket) -> None:
-        with self._lock:
-            self._connections.discard(connection)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import socket
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from canarykit.httpserver import ConnectionTrackingHTTPServer
 from canarykit.testing.kube.endpoints import Endpoints
 from canarykit.testing.kube.errors import ApiError, status_body
 from canarykit.testing.kube.faults import TIMEOUT, FaultQueue, injected_error
@@ -62,35 +61,12 @@ class ServerState:
             self.changed.wait_for(lambda: self.open_watches == 0, timeout)
 
 
-class KubeHTTPServer(ThreadingHTTPServer):
-    """A threading HTTP server that remembers open connections so `close_connections` can end them."""
-
-    daemon_threads = True
+class KubeHTTPServer(ConnectionTrackingHTTPServer):
+    """The fake API's server on 127.0.0.1 (a free port); `close_connections` ends open connections."""
 
     def __init__(self, state: ServerState) -> None:
         super().__init__(("127.0.0.1", 0), KubeRequestHandler)
         self.state = state
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        """Remember the connection, then serve it in its own thread."""
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        """Forget the connection and close it."""
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        """Shut down every open connection, so idle keep-alive handlers and hung requests finish."""
-        with self._connections_lock:
-            for connection in self._connections:
-                with contextlib.suppress(OSError):
-                    connection.shutdown(socket.SHUT_RDWR)
 
 
 class KubeRequestHandler(BaseHTTPRequestHandler):
