@@ -30,6 +30,7 @@ from canarykit.errors import (
     SpecError,
     StateError,
     StateLocked,
+    UnexpectedError,
     UnsupportedFeature,
     WorkloadError,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "StateStore",
     "SystemClock",
     "TrafficRouter",
+    "UnexpectedError",
     "UnsupportedFeature",
     "WebProvider",
     "Workload",

@@ -92,6 +92,17 @@ class KubernetesError(CanaryError):
         return self.status == 409
 
 
+class UnexpectedError(CanaryError):
+    """A rollout was stopped by an exception that is not canarykit's (a bug in a router, a workload, ...).
+
+    Raised from `Rollout.run()` after the abort was saved and weight 0 tried; `__cause__` is the original.
+    """
+
+    def __init__(self, message: str, original: BaseException) -> None:
+        self.original = original
+        super().__init__(message)
+
+
 class RollbackFailed(CanaryError):
     """Traffic could not be returned to stable: the one case that must page a human.
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-from canarykit.analysis.assess import MetricState, assess_metric, assess_run, dry_run_message
-from canarykit.analysis.measurement import Measurement, MetricResult, MetricTally
+from canarykit.analysis.assess import assess_metric, assess_run
+from canarykit.analysis.measurement import Measurement
 from canarykit.analysis.metric import Metric
 from canarykit.analysis.phases import Phase
+from canarykit.analysis.progress import MetricProgress, restore_progress
 from canarykit.analysis.result import AnalysisResult
 from canarykit.analysis.take import take_measurement
 from canarykit.clock import Clock, SystemClock
 from canarykit.durations import Duration, parse_optional_duration
-from canarykit.errors import SpecError
+from canarykit.errors import SpecError, StateError
+from canarykit.interrupts import interruptible
 
 ERROR_RETRY_INTERVAL = 10.0
 """Seconds before a measurement is retried after an Error (Argo's DefaultErrorRetryInterval)."""
@@ -22,29 +25,6 @@ ERROR_RETRY_INTERVAL = 10.0
 log = logging.getLogger("canarykit.analysis")
 
 MeasurementListener = Callable[[Metric, Measurement], None]
-
-
-class _MetricProgress:
-    """The mutable state of one metric inside a run."""
-
-    def __init__(self, metric: Metric) -> None:
-        self.metric = metric
-        self.tally = MetricTally()
-        self.measurements: list[Measurement] = []
-        self.phase = Phase.PENDING
-        self.message = ""
-
-    def state(self) -> MetricState:
-        return MetricState(self.metric, self.phase, self.tally, self.message, bool(self.measurements))
-
-    def snapshot(self) -> MetricResult:
-        message = dry_run_message(self.state()) if self.metric.dry_run else self.message
-        tally = MetricTally(**vars(self.tally))
-        metric = self.metric
-        measurements = tuple(self.measurements)
-        return MetricResult(
-            metric.name, self.phase, message, tally, measurements, metric.dry_run, metric.query
-        )
 
 
 class AnalysisRun:
@@ -64,7 +44,7 @@ class AnalysisRun:
         _validate_metrics(metrics)
         self.name = name
         self.clock: Clock = clock or SystemClock()
-        self._progress = [_MetricProgress(metric) for metric in metrics]
+        self._progress = [MetricProgress(metric) for metric in metrics]
         self._listeners: list[MeasurementListener] = [on_measurement] if on_measurement else []
         self._lock = threading.RLock()
         self._terminate_requested = False
@@ -132,16 +112,31 @@ class AnalysisRun:
                 self.name, self.phase, self.message, self.started_at, self.finished_at, metrics
             )
 
+    def record(self) -> dict[str, Any]:
+        """A JSON-ready record of the run so far, from which `restore` continues it in another process."""
+        with self._lock:
+            metrics = {progress.metric.name: progress.record() for progress in self._progress}
+            return {"startedAt": self.started_at, "metrics": metrics}
+
+    def restore(self, record: Mapping[str, Any], where: str = "analysis") -> None:
+        """Continue from `record` (made by `record()`, same metrics); `StateError` if it does not fit."""
+        with self._lock:
+            if self.started_at is not None:
+                raise StateError(f"{where}: run {self.name!r} has started already; restore it before")
+            self.started_at = restore_progress(self._progress, record, where)
+            self.phase = Phase.RUNNING
+            self._assess()
+
     def _terminating(self) -> bool:
         blocking = (Phase.FAILED, Phase.ERROR, Phase.INCONCLUSIVE)
         failed = any(p.phase in blocking for p in self._progress if not p.metric.dry_run)
         return self._terminate_requested or failed
 
-    def _is_due(self, progress: _MetricProgress, now: float) -> bool:
+    def _is_due(self, progress: MetricProgress, now: float) -> bool:
         due = self._due_at(progress)
         return due is not None and now >= due
 
-    def _due_at(self, progress: _MetricProgress) -> float | None:
+    def _due_at(self, progress: MetricProgress) -> float | None:
         if progress.phase.completed:
             return None
         metric = progress.metric
@@ -160,8 +155,9 @@ class AnalysisRun:
         times = [t for t in (self._due_at(p) for p in self._progress) if t is not None]
         return min(times, default=None)
 
-    def _measure(self, progress: _MetricProgress) -> None:
-        measurement = take_measurement(progress.metric, self.clock)
+    def _measure(self, progress: MetricProgress) -> None:
+        with interruptible():  # a signal may abandon a hung query (see canarykit.interrupts)
+            measurement = take_measurement(progress.metric, self.clock)
         progress.measurements.append(measurement)
         progress.tally.record(measurement.phase)
         log.info(

@@ -6,9 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from canarykit.analysis import AnalysisRun, Metric
-from canarykit.analysis.run import MeasurementListener
-from canarykit.clock import Clock
+from canarykit.analysis import Metric
 from canarykit.errors import SpecError
 from canarykit.providers.base import PrometheusOverride
 from canarykit.steps import Analysis, Plan
@@ -44,9 +42,6 @@ class BackgroundAnalysis:
 
     def metrics(self) -> list[Metric]:
         return resolve_metrics(self.source, self.args, self.prometheus)
-
-    def start(self, clock: Clock, name: str, listener: MeasurementListener) -> AnalysisRun:
-        return AnalysisRun(self.metrics(), clock=clock, name=name, on_measurement=listener)
 
 
 def check_step_analyses(plan: Plan, prometheus: PrometheusOverride = None) -> None:

@@ -6,7 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from canarykit.rollout import events as ev
-from canarykit.rollout.rollback import retry, return_traffic_to_stable
+from canarykit.rollout.rollback import Backoff, retry, return_traffic_to_stable
 from canarykit.rollout.status import RolloutPhase
 from canarykit.rollout.step_actions import POLL, set_header_route
 
@@ -22,7 +22,9 @@ def complete(stepper: Stepper, now: float) -> float | None:
     """
     status, rollout = stepper.status, stepper.rollout
     if not status.promoted:
-        stepper.set_weight(full_weight(rollout.router))
+        if status.weight != full_weight(rollout.router) or not status.weight_history:
+            stepper.set_weight(full_weight(rollout.router))
+            return now  # listeners see full weight before stable changes version
         workload = rollout.workload
         retry(lambda: workload.promote(status.version), rollout.clock, rollout.backoff, "promote")
         if not workload.stable_ready():
@@ -70,13 +72,30 @@ def roll_back(stepper: Stepper, now: float) -> float | None:
     """Traffic to stable first (confirmed, or `RollbackFailed`), then the canary removed after the delay."""
     status, rollout = stepper.status, stepper.rollout
     if status.scale_down_at is None:
-        return_traffic_to_stable(rollout.router, rollout.clock, rollout.backoff)
-        stepper.record_weight(0)
-        clear_header_routes(stepper)
+        send_traffic_to_stable(stepper, rollout.backoff)
         status.scale_down_at = rollout.clock.now() + rollout.abort_scale_down_delay
         stepper.save()
         rollout.emit(ev.RolledBack, "traffic returned to stable", weight=0)
     return _remove_canary_when_due(stepper, now)
+
+
+def send_traffic_to_stable(stepper: Stepper, backoff: Backoff) -> None:
+    """Weight 0 confirmed and header routes gone, then the rollback hooks; what failed goes on record.
+
+    A failure is saved in `status.unconfirmed` (the record says what is not known) and raised.
+    """
+    status, rollout = stepper.status, stepper.rollout
+    try:
+        return_traffic_to_stable(rollout.router, rollout.clock, backoff)
+        stepper.record_weight(0)
+        clear_header_routes(stepper)
+    except Exception as fault:
+        status.unconfirmed = f"traffic to stable not confirmed: {fault}"
+        stepper.save()
+        raise
+    status.unconfirmed = ""
+    stepper.save()
+    _run_rollback_hooks(stepper)
 
 
 def clear_header_routes(stepper: Stepper) -> None:
@@ -98,19 +117,26 @@ def _remove_canary_when_due(stepper: Stepper, now: float) -> float | None:
     finish = getattr(rollout.router, "finish", None)  # optional: a router's clean-up at the end
     if callable(finish):
         retry(finish, rollout.clock, rollout.backoff, "router clean-up")
-    if status.aborted:
-        _run_rollback_hooks(stepper)
     status.finished, status.finished_at = True, now
     stepper.save()
     return None
 
 
 def _run_rollback_hooks(stepper: Stepper) -> None:
-    """The caller's hooks in order, once traffic is on stable and the canary gone; failures are reported."""
-    rollout = stepper.rollout
+    """The caller's hooks, in order, once each, as soon as traffic is on stable; failures become events.
+
+    `hooks_done` is saved before the first hook runs: a driver killed meanwhile does not run them twice.
+    A hook is retried only when the rollout was given a `hook_backoff`.
+    """
+    status, rollout = stepper.status, stepper.rollout
+    if status.hooks_done or not rollout.rollback_hooks:
+        return
+    status.hooks_done = True
+    stepper.save()
     for hook in rollout.rollback_hooks:
-        name = getattr(hook, "__name__", repr(hook))
+        name = getattr(hook, "__name__", type(hook).__name__)
         try:
-            retry(partial(hook, stepper.status), rollout.clock, rollout.backoff, f"rollback hook {name}")
+            retry(partial(hook, status), rollout.clock, rollout.hook_backoff, f"rollback hook {name}")
         except Exception as fault:  # traffic is already safe: report, do not crash the rollback
-            rollout.emit(ev.Event, f"rollback hook {name} failed: {fault}")
+            text = f"rollback hook {name} failed: {type(fault).__name__}: {fault}"
+            rollout.emit(ev.ListenerFailed, text, listener=name, error=repr(fault))

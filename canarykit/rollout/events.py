@@ -67,3 +67,11 @@ class Aborted(Event):
 @dataclass(frozen=True)
 class RolledBack(Event):
     weight: int = 0
+
+
+@dataclass(frozen=True)
+class ListenerFailed(Event):
+    """An event listener or a rollback hook raised; the rollout goes on regardless."""
+
+    listener: str = ""
+    error: str = ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -14,11 +13,14 @@ from canarykit.durations import Duration, parse_duration
 from canarykit.errors import SpecError
 from canarykit.rollout import events as ev
 from canarykit.rollout.analyses import BackgroundAnalysis, check_step_analyses
-from canarykit.rollout.remote import RemoteControl, discard_stale_commands
+from canarykit.rollout.completion import full_weight
+from canarykit.rollout.driver import drive
+from canarykit.rollout.edges import check_edges
+from canarykit.rollout.listeners import EventListener, EventLog
+from canarykit.rollout.remote import discard_stale_commands
 from canarykit.rollout.result import RolloutResult
 from canarykit.rollout.resume import check_resume_policy, initial_status
-from canarykit.rollout.rollback import Backoff
-from canarykit.rollout.signals import abort_on_signals
+from canarykit.rollout.rollback import ONCE, Backoff
 from canarykit.rollout.status import RolloutPhase, RolloutStatus
 from canarykit.rollout.step_actions import check_header_routes
 from canarykit.rollout.stepper import Stepper
@@ -27,14 +29,10 @@ from canarykit.steps import Plan, Step
 from canarykit.traffic import TrafficRouter
 from canarykit.workload import Workload
 
-log = logging.getLogger("canarykit.rollout")
-EventListener = Callable[[ev.Event], None]
 RollbackHook = Callable[[RolloutStatus], None]
 POLICIES = ("rollback", "pause")
 DEFAULT_BACKOFF = Backoff()
 FIRST_UPDATE = RolloutStatus.revision
-MAX_NAP = 1.0
-"""Longest single wait in `run()`, so commands from other threads are seen within a second."""
 
 
 class Rollout:
@@ -42,7 +40,8 @@ class Rollout:
 
     `run(version)` blocks until Healthy or rolled back and returns a `RolloutResult`; `advance()` does what is
     due now and returns when to call again, so one loop can drive many rollouts. `promote()`, `abort()` and
-    `retry()` may be called from any thread while `run()` blocks.
+    `retry()` may be called from any thread, or from an event listener, while `run()` blocks.
+    Rollback hooks run once each (`hook_backoff` retries them) as soon as traffic is back on stable.
     """
 
     def __init__(
@@ -63,6 +62,8 @@ class Rollout:
         prometheus: Any = None,
         on_resume: str = "continue",
         rollback_hooks: Sequence[RollbackHook] = (),
+        hook_backoff: Backoff = ONCE,
+        rollback_on_error: bool = True,
     ) -> None:
         if not name:
             raise SpecError("a rollout needs a name")
@@ -74,11 +75,14 @@ class Rollout:
             raise SpecError(
                 f"starting_step {analysis.starting_step} is past the last step ({len(self.plan)})"
             )
+        check_edges(router, workload, state)
         self.router, self.workload, self.analysis = router, workload, analysis
         self.clock: Clock = clock or SystemClock()
         self.prometheus = prometheus
         self.on_resume = check_resume_policy(on_resume)
-        self.rollback_hooks = tuple(rollback_hooks)
+        self.rollback_hooks, self.hook_backoff = tuple(rollback_hooks), hook_backoff
+        self.rollback_on_error = rollback_on_error
+        self.max_weight = full_weight(router)
         check_step_analyses(self.plan, prometheus)
         check_header_routes(self.plan, router)
         self.store = state
@@ -87,77 +91,73 @@ class Rollout:
         self.scale_down_delay = parse_duration(scale_down_delay, "scale_down_delay")
         self.abort_scale_down_delay = parse_duration(abort_scale_down_delay, "abort_scale_down_delay")
         self.progress_deadline = parse_duration(progress_deadline, "progress_deadline")
-        self._listeners: list[EventListener] = [on_event] if on_event else []
+        self._log = EventLog([on_event] if on_event else [])
         self._lock = threading.RLock()
-        self._events: list[ev.Event] = []
         self._analyses: list[AnalysisRun] = []
-        self._stepper: Stepper | None = None
+        self.stepper: Stepper | None = None
 
     @property
     def status(self) -> RolloutStatus | None:
-        return self._stepper.status if self._stepper else None
+        return self.stepper.status if self.stepper else None
 
-    def start(self, version: str) -> None:
-        """Begin (or resume, when the state store holds an unfinished rollout of `version`) a rollout."""
+    def start(self, version: str, retry: bool = False) -> None:
+        """Begin (or resume, when the state store holds an unfinished rollout of `version`) a rollout.
+
+        A version this rollout rolled back before is refused (`StateError`) unless `retry=True`.
+        """
         with self._lock:
-            status, resumed = initial_status(self.store, self.name, version, self.clock.now())
+            status, resumed = initial_status(self, version, self.clock.now(), retry)
+            self._log.clear()
+            self._analyses.clear()
             if not resumed:
                 status.fast_track = not _needs_steps(self.workload, version)
                 if status.fast_track and status.revision == FIRST_UPDATE:
                     status.revision = 1  # as in Argo, the first deploy is revision 1
                 discard_stale_commands(self)
-            self._stepper = Stepper(self, status)
-            self._stepper.save()
+            self.stepper = Stepper(self, status)
+            self.stepper.save()
             if resumed:
                 self.emit(
                     ev.Event, f"resuming {version} at step {status.step_index} (weight {status.weight})"
                 )
                 if self.on_resume == "rollback" and not status.aborted:
-                    self._stepper.abort("resumed after an interruption with on_resume='rollback'")
+                    self.stepper.abort("resumed after an interruption with on_resume='rollback'")
+        self.deliver_events()
 
     def advance(self) -> float | None:
         """Do everything due now; return when to call again (unix seconds), None once finished."""
         with self._lock:
             return self._require().advance()
 
-    def run(self, version: str, handle_signals: bool = True) -> RolloutResult:
+    def run(self, version: str, handle_signals: bool = True, retry: bool = False) -> RolloutResult:
         """Roll `version` out to the end: Healthy, or rolled back (Degraded). Never raises for a rollback.
 
         In the main thread, SIGINT/SIGTERM abort the rollout (traffic back to stable, state saved); a second
-        signal saves the state and exits at once. `handle_signals=False` leaves signals alone.
+        signal exits once the abort is saved. `handle_signals=False` leaves signals alone. Each call starts
+        a clean result. See `canarykit.rollout.driver` for what an exception leaves behind.
         """
         with self._store_lock():
-            return self._run(version, handle_signals)
-
-    def _run(self, version: str, handle_signals: bool) -> RolloutResult:
-        self.start(version)
-        remote = RemoteControl(self)
-        with abort_on_signals(self._require().save, handle_signals) as signals:
-            while True:
-                remote.poll()  # the lease and other terminals' commands, before acting
-                if (wake := self.advance()) is None:
-                    break
-                if (reason := signals.take()) is not None:
-                    self.abort(reason)
-                    continue
-                now = self.clock.now()
-                self.clock.sleep(max(0.0, min(wake, now + MAX_NAP) - now))
-        return self.result()
+            self.start(version, retry=retry)
+            drive(self, handle_signals)
+            return self.result()
 
     def promote(self, full: bool = False) -> None:
         """Go on past a pause (or the current step); `full=True` skips the remaining steps and analysis."""
         with self._lock:
             self._require().promote(full)
+        self.deliver_events()
 
     def abort(self, reason: str = "") -> None:
         """Stop and roll back: traffic to stable at once, the canary removed after the abort delay."""
         with self._lock:
             self._require().abort(reason)
+        self.deliver_events()
 
     def retry(self) -> None:
         """Start an aborted rollout again from its first step."""
         with self._lock:
             self._require().retry()
+        self.deliver_events()
 
     def result(self) -> RolloutResult:
         with self._lock:
@@ -171,22 +171,23 @@ class Rollout:
                 len(self.plan),
                 tuple(status.weight_history),
                 tuple(self.analysis_results()),
-                tuple(self._events),
+                tuple(self._log.events),
             )
 
     def analysis_results(self) -> list[AnalysisResult]:
         return [run.result() for run in self._analyses]
 
     def add_listener(self, listener: EventListener) -> None:
-        self._listeners.append(listener)
+        self._log.listeners.append(listener)
 
     def emit(self, kind: type[ev.Event], message: str, **fields: Any) -> None:
-        """Record an event and hand it to the listeners and to `logging`."""
-        event = kind(self.clock.now(), self.name, message, **fields)
-        self._events.append(event)
-        log.info("%s: %s", self.name, message)
-        for listener in self._listeners:
-            listener(event)
+        """Record an event and log it; listeners get it at the next `deliver_events()`."""
+        self._log.record(kind(self.clock.now(), self.name, message, **fields))
+
+    def deliver_events(self) -> None:
+        """Hand the events recorded so far to the listeners (between reconciles, never inside one)."""
+        with self._lock:
+            self._log.deliver()
 
     def track(self, run: AnalysisRun) -> AnalysisRun:
         self._analyses.append(run)
@@ -204,11 +205,11 @@ class Rollout:
         return self.store.lock(self.name) if self.store is not None else nullcontext()
 
     def _require(self) -> Stepper:
-        if self._stepper is None:
+        if self.stepper is None:
             raise SpecError(
                 f"rollout {self.name!r} has not been started: call run(version) or start(version)"
             )
-        return self._stepper
+        return self.stepper
 
 
 def _needs_steps(workload: Workload, version: str) -> bool:

@@ -1,4 +1,10 @@
-"""The rollback executor: traffic back to stable first, confirmed; transient faults retried with backoff."""
+"""The rollback executor: traffic back to stable first, confirmed; transient faults retried with backoff.
+
+Only transient faults are retried: any `CanaryError` but a `SpecError` (a router's `RoutingError`, a
+workload's `WorkloadError`, an API's `KubernetesError`) and `OSError` (connections, timeouts, files).
+Anything else (`AttributeError`, `TypeError`, `ValueError`, ...) is a bug in the caller's router or
+workload: retrying it only delays the rollback, so it is raised at once.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from canarykit.clock import Clock
-from canarykit.errors import RollbackFailed
+from canarykit.errors import CanaryError, RollbackFailed, RoutingError, SpecError
 from canarykit.traffic import TrafficRouter
 
 log = logging.getLogger("canarykit.rollback")
@@ -28,12 +34,24 @@ class Backoff:
         return [min(self.initial * self.factor**n, self.maximum) for n in range(self.attempts - 1)]
 
 
+ONCE = Backoff(attempts=1)
+
+
+def is_transient(fault: BaseException) -> bool:
+    """Whether `fault` may go away on its own (worth a retry), rather than a bug or bad input."""
+    if isinstance(fault, SpecError):
+        return False
+    return isinstance(fault, CanaryError | OSError)
+
+
 def retry(action: Callable[[], _T], clock: Clock, backoff: Backoff, what: str) -> _T:
-    """`action()`, retried on any exception after the backoff's delays; the last failure is raised."""
+    """`action()`, retried on transient faults after the backoff's delays; other faults are raised at once."""
     for delay in backoff.delays():
         try:
             return action()
         except Exception as fault:
+            if not is_transient(fault):
+                raise
             log.warning("%s failed (%s); retrying in %.1f s", what, fault, delay)
             clock.sleep(delay)
     return action()
@@ -47,7 +65,7 @@ def return_traffic_to_stable(router: TrafficRouter, clock: Clock, backoff: Backo
         router.set_weight(0)
         last_known[0] = router.get_weight()
         if last_known[0] != 0:
-            raise RuntimeError(f"router reports weight {last_known[0]} after setting 0")
+            raise RoutingError(f"router reports weight {last_known[0]} after setting 0")
 
     try:
         retry(set_and_confirm, clock, backoff, "returning traffic to stable")

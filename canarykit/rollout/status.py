@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
+
+from pydantic import ConfigDict
 
 
 class RolloutPhase(str, Enum):
@@ -25,9 +27,16 @@ ANALYSIS_FAILED = "AnalysisFailed"
 """Pause reason under failure_policy="pause" (canarykit's; Argo always aborts)."""
 
 
+SCHEMA = 1
+"""The version of the record's layout; a record of another layout is refused, never guessed at."""
+
+
 @dataclass
 class RolloutStatus:
-    """The recorded state of one rollout of `version` (JSON round-trips through `to_dict`/`from_dict`)."""
+    """The recorded state of one rollout of `version` (JSON round-trips through `to_dict` and
+    `canarykit.rollout.records.parse_status`, which validates a record before anything acts on it)."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid")
 
     name: str
     version: str
@@ -56,16 +65,20 @@ class RolloutStatus:
     step_count: int = 0
     set_weight: int = 0
     analysis_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    analyses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Each analysis run's record (`AnalysisRun.record()`), so a restarted driver continues the same runs."""
+    rejected: list[str] = field(default_factory=list)
+    """Versions rolled back by this rollout's earlier revisions: refused until retried (`retry=True`)."""
+    retry_requested: bool = False
+    """Set by `canarykit retry` on a rolled-back record: the next run of the rejected version may start."""
+    hooks_done: bool = False
+    unconfirmed: str = ""
+    """What the router could not confirm (a rollback whose weight 0 nginx did not acknowledge)."""
+    plan: str = ""
+    """A fingerprint of the steps this record was made for; a resume under another plan is refused."""
+    schema: int = SCHEMA
 
     def to_dict(self) -> dict[str, Any]:
         record = asdict(self)
         record["phase"] = self.phase.value
         return record
-
-    @classmethod
-    def from_dict(cls, record: dict[str, Any]) -> RolloutStatus:
-        fields = dict(record)
-        fields["phase"] = RolloutPhase(fields.get("phase", RolloutPhase.PROGRESSING.value))
-        fields["weight_history"] = list(fields.get("weight_history", []))
-        fields["analysis_counts"] = dict(fields.get("analysis_counts", {}))
-        return cls(**fields)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from canarykit.analysis import AnalysisRun, Phase
+from canarykit.analysis import Phase
 from canarykit.errors import SpecError, UnsupportedFeature
 from canarykit.rollout import events as ev
 from canarykit.rollout.analyses import resolve_metrics
@@ -135,11 +135,7 @@ def _analysis_step(stepper: Stepper, now: float, step: Analysis) -> float | None
     if stepper.step_run is None:
         name = f"{stepper.rollout.name}-{stepper.status.revision}-{stepper.status.step_index}"
         metrics = resolve_metrics(step.source, step.args, stepper.rollout.prometheus)
-        stepper.step_run = stepper.rollout.track(
-            AnalysisRun(
-                metrics, clock=stepper.rollout.clock, name=name, on_measurement=stepper.measured(name)
-            )
-        )
+        stepper.step_run = stepper.start_analysis(metrics, name)
     wake = stepper.step_run.advance()
     if not stepper.step_run.completed:
         return wake

@@ -8,6 +8,7 @@ from canarykit.analysis import AnalysisRun, Measurement, Metric, Phase
 from canarykit.analysis.run import MeasurementListener
 from canarykit.rollout import events as ev
 from canarykit.rollout.completion import complete, fast_track, roll_back
+from canarykit.rollout.resume import describe_record
 from canarykit.rollout.rollback import retry
 from canarykit.rollout.status import ANALYSIS_FAILED, INCONCLUSIVE_ANALYSIS, RolloutPhase, RolloutStatus
 from canarykit.rollout.step_actions import POLL, apply_header_route, reconcile_step, set_weight_at, step_done
@@ -31,6 +32,8 @@ class Stepper:
         self.started_step = -1
         self.canary_ensured = False
         self.routes_restored = False
+        self.commands = 0
+        """How many promote/abort/retry calls changed the status (a listener's among them)."""
 
     def save(self) -> None:
         plan, status = self.rollout.plan, self.status
@@ -39,9 +42,14 @@ class Stepper:
             self.rollout.store.save(self.rollout.name, self.status.to_dict())
 
     def advance(self) -> float | None:
+        """Reconcile until something must be waited for; listeners get the events after each reconcile."""
         for _ in range(MAX_CHAINED):
             now = self.rollout.clock.now()
             wake = self._reconcile(now)
+            commands = self.commands
+            self.rollout.deliver_events()
+            if self.commands != commands:  # a listener promoted or aborted: act on it now
+                continue
             if wake is None or wake > now:
                 return wake
         return self.rollout.clock.now() + POLL
@@ -80,9 +88,7 @@ class Stepper:
             if status.step_index < analysis.starting_step:
                 return None
             name = f"{self.rollout.name}-{status.revision}"
-            self.background = self.rollout.track(
-                analysis.start(self.rollout.clock, name, self.measured(name))
-            )
+            self.background = self.start_analysis(analysis.metrics(), name)
         wake = self.background.advance()
         if self.background.completed:
             self.analysis_done(self.background, "Background")
@@ -104,12 +110,23 @@ class Stepper:
         elif run.phase is Phase.INCONCLUSIVE:
             self.pause(INCONCLUSIVE_ANALYSIS)
 
-    def measured(self, analysis: str) -> MeasurementListener:
-        """A listener that turns each measurement of `analysis` into a `MeasurementTaken` event."""
+    def start_analysis(self, metrics: list[Metric], name: str) -> AnalysisRun:
+        """A run of `metrics`, continued from the record when an earlier driver started it."""
+        run = AnalysisRun(metrics, clock=self.rollout.clock, name=name)
+        record = self.status.analyses.get(name)
+        if record is not None:
+            run.restore(record, f"{describe_record(self.rollout)}: analyses.{name}")
+        run.add_listener(self.measured(run))
+        return self.rollout.track(run)
+
+    def measured(self, run: AnalysisRun) -> MeasurementListener:
+        """A listener that saves each measurement of `run` and turns it into a `MeasurementTaken` event."""
+        analysis = run.name
 
         def listener(metric: Metric, measurement: Measurement) -> None:
             counts = self.status.analysis_counts.setdefault(analysis, {})
             counts[measurement.phase.value] = counts.get(measurement.phase.value, 0) + 1
+            self.status.analyses[analysis] = run.record()
             self.save()
             text = f"{metric.name} measured {measurement.value or '-'}: {measurement.phase.value}"
             self.rollout.emit(
@@ -163,6 +180,7 @@ class Stepper:
         status = self.status
         if status.finished or status.promoted:
             return
+        self.commands += 1
         self._terminate_runs()
         text = f"Rollout aborted update to revision {status.revision}" + (f": {reason}" if reason else "")
         status.aborted, status.abort_message, status.pause_reason = True, reason, None
@@ -174,6 +192,7 @@ class Stepper:
         status = self.status
         if status.finished or status.aborted:
             return
+        self.commands += 1
         if full:
             status.promote_full = True
             self._terminate_runs()
@@ -196,6 +215,7 @@ class Stepper:
         status = self.status
         if not status.aborted:
             return
+        self.commands += 1
         self.status = RolloutStatus(
             self.rollout.name,
             status.version,
@@ -203,6 +223,8 @@ class Stepper:
             weight=status.weight,
             started_at=self.rollout.clock.now(),
             weight_history=status.weight_history,
+            rejected=status.rejected,
+            plan=status.plan,
         )
         self.background, self.background_done, self.step_run, self.started_step = None, False, None, -1
         self.canary_ensured = False

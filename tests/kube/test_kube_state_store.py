@@ -15,6 +15,7 @@ from canarykit import Rollout, RolloutPhase
 from canarykit.errors import KubernetesError, StateError, StateLocked
 from canarykit.kube import KubeAPI, KubernetesStateStore
 from canarykit.kube.state_store import ATTEMPTS
+from canarykit.rollout import RolloutStatus
 from canarykit.rollout import events as ev
 from canarykit.rollout.store import CommandQueue, RenewableLock, StateStore
 from canarykit.steps import Pause, SetWeight, Step
@@ -523,7 +524,7 @@ def test_a_rollout_holds_the_lease_and_takes_commands_from_another_terminal(
 
 def test_a_new_rollout_drops_commands_queued_for_an_earlier_one(api: KubeAPI) -> None:
     store = make_store(api)
-    store.save(NAME, {"name": NAME, "version": "v1", "finished": True, "revision": 2})
+    store.save(NAME, RolloutStatus(NAME, "v1", finished=True).to_dict())
     make_store(api, identity="terminal").request(NAME, {"command": "abort"})  # nobody was driving
     router = InMemoryRouter()
     rollout = Rollout(NAME, [SetWeight(50)], router, InMemoryWorkload(), clock=FakeClock(START), state=store)

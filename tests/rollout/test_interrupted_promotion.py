@@ -7,30 +7,26 @@ import pytest
 from canarykit import Rollout, RolloutPhase
 from canarykit.errors import RoutingError
 from canarykit.rollout import Backoff
-from canarykit.rollout import events as ev
 from canarykit.steps import SetHeaderRoute, SetWeight, Step
 from canarykit.testing import FakeClock, InMemoryRouter, InMemoryStateStore, InMemoryWorkload
 
 STEPS: list[Step] = [SetHeaderRoute("x-canary", value="yes"), SetWeight(50)]
 
 
+class FailingAfterFullWeight(InMemoryRouter):
+    """Fails the one call after weight 100: the weight 0 that follows a promotion."""
+
+    def set_weight(self, weight: int) -> None:
+        if self.history[-1:] == [100] and self.weight == 100 and not getattr(self, "failed", False):
+            self.failed = True
+            self.fail_next(1)
+        super().set_weight(weight)
+
+
 def test_promotion_interrupted_before_weight_zero_resumes_healthy() -> None:
-    clock, router, workload, store = FakeClock(), InMemoryRouter(), InMemoryWorkload(), InMemoryStateStore()
-
-    def fail_once_at_full_weight(event: ev.Event) -> None:
-        if isinstance(event, ev.WeightChanged) and event.weight == 100:
-            router.fail_next(1)  # the router call sending weight 0 after promotion fails
-
-    first = Rollout(
-        "web",
-        STEPS,
-        router,
-        workload,
-        clock=clock,
-        state=store,
-        backoff=Backoff(attempts=1),
-        on_event=fail_once_at_full_weight,
-    )
+    clock, workload, store = FakeClock(), InMemoryWorkload(), InMemoryStateStore()
+    router = FailingAfterFullWeight()
+    first = Rollout("web", STEPS, router, workload, clock=clock, state=store, backoff=Backoff(attempts=1))
     with pytest.raises(RoutingError):
         first.run("v2", handle_signals=False)
     record = store.load("web")

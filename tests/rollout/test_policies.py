@@ -6,6 +6,7 @@ import pytest
 
 from canarykit import BackgroundAnalysis, Metric, Rollout, RolloutPhase, SpecError, StateError
 from canarykit.rollout import RolloutStatus
+from canarykit.rollout import events as ev
 from canarykit.steps import Pause, SetWeight, Step
 from canarykit.testing import (
     FakeClock,
@@ -89,7 +90,7 @@ def test_resume_with_rollback_policy_rolls_back() -> None:
 
 def test_an_unfinished_rollout_of_another_version_is_refused() -> None:
     store = InMemoryStateStore()
-    store.save("web", RolloutStatus("web", "v2", step_index=1, weight=20).to_dict())
+    store.save("web", RolloutStatus("web", "v2", step_index=1, weight=20, step_count=len(STEPS)).to_dict())
     rollout = Rollout("web", STEPS, InMemoryRouter(), InMemoryWorkload(), clock=FakeClock(T0), state=store)
     with pytest.raises(StateError, match="still rolling out 'v2'"):
         rollout.run("v3", handle_signals=False)
@@ -104,29 +105,34 @@ def test_finished_record_starts_the_next_revision() -> None:
     assert rollout.result().message == "RolloutAborted: Rollout aborted update to revision 5"
 
 
-def test_rollback_hooks_run_in_order_after_the_canary_is_gone() -> None:
+def test_rollback_hooks_run_once_each_in_order_as_soon_as_traffic_is_on_stable() -> None:
     calls: list[str] = []
     workload = InMemoryWorkload()
 
+    router = InMemoryRouter()
+
     def notify(status: RolloutStatus) -> None:
-        calls.append(f"notify {status.phase.value} canary={workload.canary_version}")
+        calls.append(f"notify {status.phase.value} weight={router.weight} canary={workload.canary_version}")
 
     def broken(status: RolloutStatus) -> None:
+        calls.append("broken")
         raise RuntimeError("pager down")
 
     clock = FakeClock(T0)
     rollout = Rollout(
         "web",
         STEPS,
-        InMemoryRouter(),
+        router,
         workload,
         analysis=failing_analysis(),
         clock=clock,
         rollback_hooks=[notify, broken],
     )
     result = rollout.run("v2", handle_signals=False)
-    assert calls == ["notify Degraded canary=None"]
-    assert any("rollback hook broken failed: pager down" in event.message for event in result.events)
+    # before the abort delay: traffic is on stable, the canary not yet removed; the broken hook ran once
+    assert calls == ["notify Degraded weight=0 canary=v2", "broken"]
+    failures = [event for event in result.events if isinstance(event, ev.ListenerFailed)]
+    assert [event.message for event in failures] == ["rollback hook broken failed: RuntimeError: pager down"]
     assert result.phase is RolloutPhase.DEGRADED
 
 

@@ -1,0 +1,101 @@
+"""One metric's progress inside a run, and its JSON record, so a restarted driver continues the same run."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from types import MappingProxyType
+from typing import Any
+
+from canarykit.analysis.assess import MetricState, dry_run_message
+from canarykit.analysis.measurement import Measurement, MetricResult, MetricTally
+from canarykit.analysis.metric import Metric
+from canarykit.analysis.phases import Phase
+from canarykit.errors import StateError
+
+KEPT_MEASUREMENTS = 10
+"""Measurements kept per metric in a record: the tally has the totals, these the schedule and last values."""
+
+_TALLY_FIELDS = tuple(field.name for field in fields(MetricTally))
+
+
+class MetricProgress:
+    """The mutable state of one metric inside a run."""
+
+    def __init__(self, metric: Metric) -> None:
+        self.metric = metric
+        self.tally = MetricTally()
+        self.measurements: list[Measurement] = []
+        self.phase = Phase.PENDING
+        self.message = ""
+
+    def state(self) -> MetricState:
+        return MetricState(self.metric, self.phase, self.tally, self.message, bool(self.measurements))
+
+    def snapshot(self) -> MetricResult:
+        message = dry_run_message(self.state()) if self.metric.dry_run else self.message
+        tally = MetricTally(**vars(self.tally))
+        metric = self.metric
+        measurements = tuple(self.measurements)
+        return MetricResult(
+            metric.name, self.phase, message, tally, measurements, metric.dry_run, metric.query
+        )
+
+    def record(self) -> dict[str, Any]:
+        """A JSON-ready record: the counters and the latest measurements."""
+        recent = self.measurements[-KEPT_MEASUREMENTS:]
+        return {"tally": vars(self.tally).copy(), "measurements": [m.to_dict() for m in recent]}
+
+    def restore(self, record: Any, where: str) -> None:
+        """Take back the counters and measurements of `record`; `StateError` naming `where` if malformed."""
+        if not isinstance(record, Mapping):
+            raise StateError(f"{where}: expected an object, got {type(record).__name__}")
+        self.tally = _tally(record.get("tally"), f"{where}.tally")
+        entries = record.get("measurements")
+        if not isinstance(entries, list):
+            raise StateError(f"{where}.measurements: expected a list")
+        self.measurements = [
+            _measurement(entry, f"{where}.measurements[{index}]") for index, entry in enumerate(entries)
+        ]
+        if self.tally.count + self.tally.error < len(self.measurements):
+            raise StateError(f"{where}: more measurements than the tally counts")
+
+
+def restore_progress(progress: Sequence[MetricProgress], record: Mapping[str, Any], where: str) -> float:
+    """Restore each metric from a run's `record`; returns the run's start time."""
+    started, entries = record.get("startedAt"), record.get("metrics")
+    if isinstance(started, bool) or not isinstance(started, int | float) or not math.isfinite(started):
+        raise StateError(f"{where}.startedAt: expected a time, got {started!r}")
+    names = {item.metric.name for item in progress}
+    if not isinstance(entries, Mapping) or set(entries) != names:
+        raise StateError(f"{where}.metrics: expected the metrics {sorted(names)}")
+    for item in progress:
+        item.restore(entries[item.metric.name], f"{where}.metrics.{item.metric.name}")
+    return float(started)
+
+
+def _tally(value: Any, where: str) -> MetricTally:
+    if not isinstance(value, Mapping) or set(value) != set(_TALLY_FIELDS):
+        raise StateError(f"{where}: expected the fields {', '.join(_TALLY_FIELDS)}")
+    for name in _TALLY_FIELDS:
+        number = value[name]
+        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+            raise StateError(f"{where}.{name}: expected a count >= 0, got {number!r}")
+    return MetricTally(**{name: value[name] for name in _TALLY_FIELDS})
+
+
+def _measurement(entry: Any, where: str) -> Measurement:
+    """A `Measurement` back from `Measurement.to_dict()` (without the raw result)."""
+    if not isinstance(entry, Mapping):
+        raise StateError(f"{where}: expected an object")
+    try:
+        phase = Phase(entry["phase"])
+        started, finished = float(entry["startedAt"]), float(entry["finishedAt"])
+        value, message = str(entry.get("value", "")), str(entry.get("message", ""))
+        metadata = {str(key): str(item) for key, item in dict(entry.get("metadata", {})).items()}
+    except (KeyError, TypeError, ValueError) as error:
+        raise StateError(f"{where}: not a measurement ({error!r})") from None
+    if not phase.completed or not math.isfinite(started) or not started <= finished < math.inf:
+        raise StateError(f"{where}: phase {phase.value} from {started} to {finished} is not a measurement")
+    return Measurement(phase, started, finished, value, message, MappingProxyType(metadata))
