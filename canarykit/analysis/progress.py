@@ -49,29 +49,47 @@ class MetricProgress:
 
     def restore(self, record: Any, where: str) -> None:
         """Take back the counters and measurements of `record`; `StateError` naming `where` if malformed."""
+        self.tally, self.measurements = self.parse(record, where)
+
+    @staticmethod
+    def parse(record: Any, where: str) -> tuple[MetricTally, list[Measurement]]:
+        """The tally and measurements in a metric's record; `StateError` naming `where` if malformed."""
         if not isinstance(record, Mapping):
             raise StateError(f"{where}: expected an object, got {type(record).__name__}")
-        self.tally = _tally(record.get("tally"), f"{where}.tally")
+        tally = _tally(record.get("tally"), f"{where}.tally")
         entries = record.get("measurements")
         if not isinstance(entries, list):
             raise StateError(f"{where}.measurements: expected a list")
-        self.measurements = [
+        measurements = [
             _measurement(entry, f"{where}.measurements[{index}]") for index, entry in enumerate(entries)
         ]
-        if self.tally.count + self.tally.error < len(self.measurements):
+        if tally.count + tally.error < len(measurements):
             raise StateError(f"{where}: more measurements than the tally counts")
+        return tally, measurements
 
 
 def restore_progress(progress: Sequence[MetricProgress], record: Mapping[str, Any], where: str) -> float:
     """Restore each metric from a run's `record`; returns the run's start time."""
+    started = check_run_record(record, where)
+    names = {item.metric.name for item in progress}
+    if set(record["metrics"]) != names:
+        raise StateError(f"{where}.metrics: expected the metrics {sorted(names)}")
+    for item in progress:
+        item.restore(record["metrics"][item.metric.name], f"{where}.metrics.{item.metric.name}")
+    return started
+
+
+def check_run_record(record: Any, where: str) -> float:
+    """Check the shape of a run's record (as `AnalysisRun.record()` makes it); returns its start time."""
+    if not isinstance(record, Mapping):
+        raise StateError(f"{where}: expected an object, got {type(record).__name__}")
     started, entries = record.get("startedAt"), record.get("metrics")
     if isinstance(started, bool) or not isinstance(started, int | float) or not math.isfinite(started):
         raise StateError(f"{where}.startedAt: expected a time, got {started!r}")
-    names = {item.metric.name for item in progress}
-    if not isinstance(entries, Mapping) or set(entries) != names:
-        raise StateError(f"{where}.metrics: expected the metrics {sorted(names)}")
-    for item in progress:
-        item.restore(entries[item.metric.name], f"{where}.metrics.{item.metric.name}")
+    if not isinstance(entries, Mapping):
+        raise StateError(f"{where}.metrics: expected an object")
+    for name, entry in entries.items():
+        MetricProgress.parse(entry, f"{where}.metrics.{name}")
     return float(started)
 
 

@@ -41,7 +41,7 @@ class AnalysisRun:
         name: str = "analysis",
         on_measurement: MeasurementListener | None = None,
     ) -> None:
-        _validate_metrics(metrics)
+        validate_metrics(metrics)
         self.name = name
         self.clock: Clock = clock or SystemClock()
         self._progress = [MetricProgress(metric) for metric in metrics]
@@ -193,7 +193,7 @@ class AnalysisRun:
                 progress.phase = phase
 
 
-def _validate_metrics(metrics: Sequence[Metric]) -> None:
+def validate_metrics(metrics: Sequence[Metric]) -> None:
     """Argo's `ValidateMetrics`: at least one metric, unique names."""
     if not metrics:
         raise SpecError("Analysis spec invalid: no metrics specified")

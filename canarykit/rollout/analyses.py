@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from canarykit.analysis import Metric
+from canarykit.analysis.run import validate_metrics
 from canarykit.errors import SpecError
 from canarykit.providers.base import PrometheusOverride
 from canarykit.steps import Analysis, Plan
@@ -38,7 +39,7 @@ class BackgroundAnalysis:
     def __post_init__(self) -> None:
         if self.starting_step < 0:
             raise SpecError(f"starting_step must be >= 0, got {self.starting_step}")
-        self.metrics()  # validates the source, its args and its metrics before anything runs
+        validate_metrics(self.metrics())  # the source, its args and its metrics, before anything runs
 
     def metrics(self) -> list[Metric]:
         return resolve_metrics(self.source, self.args, self.prometheus)
@@ -46,6 +47,9 @@ class BackgroundAnalysis:
 
 def check_step_analyses(plan: Plan, prometheus: PrometheusOverride = None) -> None:
     """Resolve every analysis step's metrics once, so bad templates or args fail before traffic moves."""
-    for step in plan:
+    for index, step in enumerate(plan):
         if isinstance(step, Analysis):
-            resolve_metrics(step.source, step.args, prometheus)
+            try:
+                validate_metrics(resolve_metrics(step.source, step.args, prometheus))
+            except SpecError as error:
+                raise SpecError(error.reason, error.path or f"steps[{index}]") from None

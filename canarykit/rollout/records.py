@@ -5,41 +5,54 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from canarykit.analysis.progress import check_run_record
 from canarykit.errors import StateError
+from canarykit.rollout.analyses import BackgroundAnalysis
 from canarykit.rollout.status import SCHEMA, RolloutStatus
 from canarykit.steps import Plan
 
 _ADAPTER = TypeAdapter(RolloutStatus)
+FIELDS = tuple(field.name for field in fields(RolloutStatus))
 MAX_REJECTED = 50
 """Rejected versions remembered per rollout (the oldest are forgotten first)."""
 
 
-def plan_fingerprint(plan: Plan) -> str:
-    """A short digest of the steps, so a record is never resumed under a plan it was not made for."""
-    return hashlib.sha256(repr(plan).encode()).hexdigest()[:16]
+def plan_fingerprint(plan: Plan, analysis: BackgroundAnalysis | None) -> str:
+    """A short digest of the steps and the background analysis, so a record is never resumed under a plan
+    it was not made for."""
+    text = repr(plan)
+    if analysis is not None:
+        text += f" background from {analysis.starting_step}: {[m.name for m in analysis.metrics()]}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def parse_status(record: Mapping[str, Any], where: str, name: str, max_weight: int) -> RolloutStatus:
     """The status in `record`, or `StateError` naming `where` and the field when anything is off."""
     if record.get("schema") != SCHEMA:
         raise StateError(f"{where}: schema: expected {SCHEMA}, got {record.get('schema')!r}")
+    missing = [name for name in FIELDS if name not in record]
+    if missing:
+        raise StateError(f"{where}: {', '.join(missing)}: required field missing")
     try:
         status = _ADAPTER.validate_json(json.dumps(dict(record), allow_nan=False), strict=True)
     except (ValidationError, TypeError, ValueError) as error:
         raise StateError(f"{where}: {_first_problem(error)}") from None
     if status.name != name:
-        raise StateError(f"{where}: name: the record is rollout {status.name!r}'s, not {name!r}'s")
+        raise StateError(f"{where}: name: the record belongs to rollout {status.name!r}, not {name!r}")
     _check_ranges(status, where, max_weight)
+    for run, run_record in status.analyses.items():
+        check_run_record(run_record, f"{where}: analyses.{run}")
     return status
 
 
-def check_plan(status: RolloutStatus, where: str, plan: Plan) -> None:
-    """An unfinished record must have been made for `plan`: its steps, its step count."""
-    if status.plan != plan_fingerprint(plan) or status.step_count != len(plan):
+def check_plan(status: RolloutStatus, where: str, plan: Plan, analysis: BackgroundAnalysis | None) -> None:
+    """An unfinished record must have been made for `plan` and `analysis`: its steps, its step count."""
+    if status.plan != plan_fingerprint(plan, analysis) or status.step_count != len(plan):
         raise StateError(
             f"{where}: plan: the record was made for other steps ({status.step_count} steps, fingerprint "
             f"{status.plan!r}); finish or abort it with the plan it was started with"
@@ -69,5 +82,6 @@ def _first_problem(error: Exception) -> str:
         return f"not a record ({type(error).__name__})"
     first = error.errors()[0]
     path = ".".join(str(part) for part in first["loc"]) or "record"
-    problem = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
+    unknown = first["type"] in ("extra_forbidden", "unexpected_keyword_argument")
+    problem = "unknown field" if unknown else first["msg"]
     return f"{path}: {problem}"

@@ -27,7 +27,8 @@ def initial_status(rollout: Rollout, version: str, now: float, retry: bool) -> t
     canary may still take traffic); a version rolled back before, unless `retry` (or `canarykit retry`).
     """
     store, name = rollout.store, rollout.name
-    fresh = RolloutStatus(name, version, started_at=now, plan=plan_fingerprint(rollout.plan))
+    plan = plan_fingerprint(rollout.plan, rollout.analysis)
+    fresh = RolloutStatus(name, version, started_at=now, plan=plan)
     record = store.load(name) if store is not None else None
     if record is None:
         return fresh, False
@@ -39,7 +40,7 @@ def initial_status(rollout: Rollout, version: str, now: float, retry: bool) -> t
                 f"rollout {name!r} is still rolling out {recorded.version!r} (step {recorded.step_index}, "
                 f"weight {recorded.weight}); resume or abort it before rolling out {version!r}"
             )
-        check_plan(recorded, where, rollout.plan)
+        check_plan(recorded, where, rollout.plan, rollout.analysis)
         return recorded, True
     rejected = rejected_versions(recorded)
     if version in rejected and not (retry or recorded.retry_requested):

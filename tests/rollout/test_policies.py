@@ -141,7 +141,10 @@ def test_rollback_hooks_run_once_each_in_order_as_soon_as_traffic_is_on_stable()
     [
         ({"failure_policy": "ignore"}, "failure_policy must be one of"),
         ({"on_resume": "maybe"}, "on_resume must be one of"),
-        ({"analysis": BackgroundAnalysis([], starting_step=9)}, "starting_step 9 is past the last step"),
+        (
+            {"analysis": BackgroundAnalysis(failing_analysis().source, starting_step=9)},
+            "starting_step 9 is past the last step",
+        ),
         ({"scale_down_delay": "30x"}, 'unknown unit "x"'),
     ],
 )
