@@ -45,8 +45,13 @@ class BackgroundAnalysis:
         return resolve_metrics(self.source, self.args, self.prometheus)
 
 
-def check_step_analyses(plan: Plan, prometheus: PrometheusOverride = None) -> None:
-    """Resolve every analysis step's metrics once, so bad templates or args fail before traffic moves."""
+def check_analyses(
+    plan: Plan, background: BackgroundAnalysis | None, prometheus: PrometheusOverride = None
+) -> None:
+    """Background analysis within the plan, and every analysis step's metrics resolved once, so bad
+    templates or args fail before traffic moves."""
+    if background is not None and background.starting_step > len(plan):
+        raise SpecError(f"starting_step {background.starting_step} is past the last step ({len(plan)})")
     for index, step in enumerate(plan):
         if isinstance(step, Analysis):
             try:

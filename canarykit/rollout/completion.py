@@ -29,7 +29,7 @@ def complete(stepper: Stepper, now: float) -> float | None:
         retry(lambda: workload.promote(status.version), rollout.clock, rollout.backoff, "promote")
         if not workload.stable_ready():
             return now + POLL
-        stepper._terminate_runs()
+        stepper.analyses.terminate()
         status.promoted = True
         status.phase, status.message = RolloutPhase.HEALTHY, ""
     if status.scale_down_at is None:

@@ -12,7 +12,7 @@ from canarykit.clock import Clock, SystemClock
 from canarykit.durations import Duration, parse_duration
 from canarykit.errors import SpecError
 from canarykit.rollout import events as ev
-from canarykit.rollout.analyses import BackgroundAnalysis, check_step_analyses
+from canarykit.rollout.analyses import BackgroundAnalysis, check_analyses
 from canarykit.rollout.completion import full_weight
 from canarykit.rollout.driver import drive
 from canarykit.rollout.edges import check_edges
@@ -32,7 +32,6 @@ from canarykit.workload import Workload
 RollbackHook = Callable[[RolloutStatus], None]
 POLICIES = ("rollback", "pause")
 DEFAULT_BACKOFF = Backoff()
-FIRST_UPDATE = RolloutStatus.revision
 
 
 class Rollout:
@@ -71,10 +70,6 @@ class Rollout:
             raise SpecError(f"failure_policy must be one of {POLICIES}, got {failure_policy!r}")
         self.name = name
         self.plan = Plan(steps)
-        if analysis is not None and analysis.starting_step > len(self.plan):
-            raise SpecError(
-                f"starting_step {analysis.starting_step} is past the last step ({len(self.plan)})"
-            )
         check_edges(router, workload, state)
         self.router, self.workload, self.analysis = router, workload, analysis
         self.clock: Clock = clock or SystemClock()
@@ -83,7 +78,7 @@ class Rollout:
         self.rollback_hooks, self.hook_backoff = tuple(rollback_hooks), hook_backoff
         self.rollback_on_error = rollback_on_error
         self.max_weight = full_weight(router)
-        check_step_analyses(self.plan, prometheus)
+        check_analyses(self.plan, analysis, prometheus)
         check_header_routes(self.plan, router)
         self.store = state
         self.failure_policy = failure_policy
@@ -110,9 +105,6 @@ class Rollout:
             self._log.clear()
             self._analyses.clear()
             if not resumed:
-                status.fast_track = not _needs_steps(self.workload, version)
-                if status.fast_track and status.revision == FIRST_UPDATE:
-                    status.revision = 1  # as in Argo, the first deploy is revision 1
                 discard_stale_commands(self)
             self.stepper = Stepper(self, status)
             self.stepper.save()
@@ -210,12 +202,6 @@ class Rollout:
                 f"rollout {self.name!r} has not been started: call run(version) or start(version)"
             )
         return self.stepper
-
-
-def _needs_steps(workload: Workload, version: str) -> bool:
-    """False for a first deploy (no stable yet) or a version stable already runs; see `Workload`."""
-    needs_steps = getattr(workload, "needs_steps", None)
-    return bool(needs_steps(version)) if callable(needs_steps) else True
 
 
 __all__ = ["Rollout", "RolloutPhase"]

@@ -10,8 +10,10 @@ from canarykit.rollout.status import RolloutStatus
 
 if TYPE_CHECKING:
     from canarykit.rollout.orchestrator import Rollout
+    from canarykit.workload import Workload
 
 RESUME_POLICIES = ("continue", "rollback")
+FIRST_UPDATE = RolloutStatus.revision
 
 
 def check_resume_policy(policy: str) -> str:
@@ -31,7 +33,7 @@ def initial_status(rollout: Rollout, version: str, now: float, retry: bool) -> t
     fresh = RolloutStatus(name, version, started_at=now, plan=plan)
     record = store.load(name) if store is not None else None
     if record is None:
-        return fresh, False
+        return fast_track_if_nothing_to_judge(fresh, rollout.workload), False
     where = describe_record(rollout)
     recorded = parse_status(record, where, name, rollout.max_weight)
     if not recorded.finished:
@@ -46,14 +48,25 @@ def initial_status(rollout: Rollout, version: str, now: float, retry: bool) -> t
     if version in rejected and not (retry or recorded.retry_requested):
         raise StateError(
             f"rollout {name!r}: version {version!r} was rolled back (revision {recorded.revision}); it stays "
-            "rejected until retried: run(version, retry=True) or `canarykit retry "
-            f"{name}`"
+            f"rejected until retried: run(version, retry=True) or `canarykit retry {name}`"
         )
     fresh.revision = (
         recorded.revision if version == recorded.version and recorded.aborted else recorded.revision + 1
     )
     fresh.rejected = [kept for kept in rejected if kept != version][-MAX_REJECTED:]
-    return fresh, False
+    return fast_track_if_nothing_to_judge(fresh, rollout.workload), False
+
+
+def fast_track_if_nothing_to_judge(status: RolloutStatus, workload: Workload) -> RolloutStatus:
+    """A first deploy (no stable yet) or a version stable already runs is promoted without steps.
+
+    As in Argo, the first deploy is revision 1. See `Workload.needs_steps`.
+    """
+    needs_steps = getattr(workload, "needs_steps", None)
+    status.fast_track = callable(needs_steps) and not needs_steps(status.version)
+    if status.fast_track and status.revision == FIRST_UPDATE:
+        status.revision = 1
+    return status
 
 
 def rejected_versions(status: RolloutStatus) -> list[str]:

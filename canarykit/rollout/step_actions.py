@@ -132,15 +132,16 @@ def _pause_step(stepper: Stepper, now: float, step: Pause) -> float | None:
 
 
 def _analysis_step(stepper: Stepper, now: float, step: Analysis) -> float | None:
-    if stepper.step_run is None:
+    analyses = stepper.analyses
+    if analyses.step_run is None:
         name = f"{stepper.rollout.name}-{stepper.status.revision}-{stepper.status.step_index}"
         metrics = resolve_metrics(step.source, step.args, stepper.rollout.prometheus)
-        stepper.step_run = stepper.start_analysis(metrics, name)
-    wake = stepper.step_run.advance()
-    if not stepper.step_run.completed:
+        analyses.step_run = analyses.start(metrics, name)
+    wake = analyses.step_run.advance()
+    if not analyses.step_run.completed:
         return wake
-    run, stepper.step_run = stepper.step_run, None
-    stepper.analysis_done(run, "Step")
+    run, analyses.step_run = analyses.step_run, None
+    analyses.done(run, "Step")
     return step_done(stepper, now) if run.phase is Phase.SUCCESSFUL else now
 
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from canarykit.analysis import AnalysisRun, Measurement, Metric, Phase
-from canarykit.analysis.run import MeasurementListener
 from canarykit.rollout import events as ev
+from canarykit.rollout.analysis_runs import RolloutAnalyses
 from canarykit.rollout.completion import complete, fast_track, roll_back
-from canarykit.rollout.resume import describe_record
 from canarykit.rollout.rollback import retry
 from canarykit.rollout.status import ANALYSIS_FAILED, INCONCLUSIVE_ANALYSIS, RolloutPhase, RolloutStatus
 from canarykit.rollout.step_actions import POLL, apply_header_route, reconcile_step, set_weight_at, step_done
@@ -26,9 +24,7 @@ class Stepper:
     def __init__(self, rollout: Rollout, status: RolloutStatus) -> None:
         self.rollout = rollout
         self.status = status
-        self.background: AnalysisRun | None = None
-        self.background_done = False
-        self.step_run: AnalysisRun | None = None
+        self.analyses = RolloutAnalyses(self)
         self.started_step = -1
         self.canary_ensured = False
         self.routes_restored = False
@@ -63,7 +59,7 @@ class Stepper:
         if status.fast_track:
             return fast_track(self, now)
         self._restore_header_route()
-        background_wake = self._reconcile_background()
+        background_wake = self.analyses.reconcile_background()
         if status.aborted:
             return now
         if status.pause_reason in (INCONCLUSIVE_ANALYSIS, ANALYSIS_FAILED):
@@ -77,63 +73,6 @@ class Stepper:
         if not self.routes_restored and self.status.header_route is not None:
             apply_header_route(self, self.status.header_route)
         self.routes_restored = True
-
-    # -- background analysis -------------------------------------------------------------------------
-
-    def _reconcile_background(self) -> float | None:
-        analysis, status = self.rollout.analysis, self.status
-        if analysis is None or status.promoted or status.promote_full or self.background_done:
-            return None
-        if self.background is None:
-            if status.step_index < analysis.starting_step:
-                return None
-            name = f"{self.rollout.name}-{status.revision}"
-            self.background = self.start_analysis(analysis.metrics(), name)
-        wake = self.background.advance()
-        if self.background.completed:
-            self.analysis_done(self.background, "Background")
-        return wake
-
-    def analysis_done(self, run: AnalysisRun, kind: str) -> None:
-        self.rollout.emit(
-            ev.AnalysisCompleted,
-            f"{kind} analysis {run.phase.value}",
-            analysis=run.name,
-            phase=run.phase.value,
-        )
-        if kind == "Background":
-            self.background, self.background_done = None, run.phase is Phase.SUCCESSFUL
-        if run.phase in (Phase.FAILED, Phase.ERROR):
-            self._fail(
-                f"{'Step-based' if kind == 'Step' else kind} analysis phase error/failed: {run.message}"
-            )
-        elif run.phase is Phase.INCONCLUSIVE:
-            self.pause(INCONCLUSIVE_ANALYSIS)
-
-    def start_analysis(self, metrics: list[Metric], name: str) -> AnalysisRun:
-        """A run of `metrics`, continued from the record when an earlier driver started it."""
-        run = AnalysisRun(metrics, clock=self.rollout.clock, name=name)
-        record = self.status.analyses.get(name)
-        if record is not None:
-            run.restore(record, f"{describe_record(self.rollout)}: analyses.{name}")
-        run.add_listener(self.measured(run))
-        return self.rollout.track(run)
-
-    def measured(self, run: AnalysisRun) -> MeasurementListener:
-        """A listener that saves each measurement of `run` and turns it into a `MeasurementTaken` event."""
-        analysis = run.name
-
-        def listener(metric: Metric, measurement: Measurement) -> None:
-            counts = self.status.analysis_counts.setdefault(analysis, {})
-            counts[measurement.phase.value] = counts.get(measurement.phase.value, 0) + 1
-            self.status.analyses[analysis] = run.record()
-            self.save()
-            text = f"{metric.name} measured {measurement.value or '-'}: {measurement.phase.value}"
-            self.rollout.emit(
-                ev.MeasurementTaken, text, analysis=analysis, metric=metric.name, measurement=measurement
-            )
-
-        return listener
 
     # -- transitions -----------------------------------------------------------------------------------
 
@@ -167,7 +106,8 @@ class Stepper:
         self.save()
         self.rollout.emit(ev.Paused, f"paused: {reason}", reason=reason)
 
-    def _fail(self, message: str) -> None:
+    def fail(self, message: str) -> None:
+        """An analysis failed: abort, or pause under `failure_policy="pause"`."""
         if self.rollout.failure_policy == "pause":
             self.status.abort_message = message
             self.pause(ANALYSIS_FAILED)
@@ -181,7 +121,7 @@ class Stepper:
         if status.finished or status.promoted:
             return
         self.commands += 1
-        self._terminate_runs()
+        self.analyses.terminate()
         text = f"Rollout aborted update to revision {status.revision}" + (f": {reason}" if reason else "")
         status.aborted, status.abort_message, status.pause_reason = True, reason, None
         status.phase, status.message = RolloutPhase.DEGRADED, f"RolloutAborted: {text}"
@@ -195,13 +135,13 @@ class Stepper:
         self.commands += 1
         if full:
             status.promote_full = True
-            self._terminate_runs()
+            self.analyses.terminate()
             status.step_index = len(self.rollout.plan)
         elif status.pause_reason in (INCONCLUSIVE_ANALYSIS, ANALYSIS_FAILED) and not self._on_analysis_step():
-            self.background_done = False
+            self.analyses.background_done = False
         elif status.step_index < len(self.rollout.plan):
             step_done(self, self.rollout.clock.now())  # clears the pause, Progressing, saved
-            self.step_run = None
+            self.analyses.step_run = None
             return
         status.pause_reason, status.pause_started_at = None, None
         status.phase = RolloutPhase.PROGRESSING
@@ -226,14 +166,8 @@ class Stepper:
             rejected=status.rejected,
             plan=status.plan,
         )
-        self.background, self.background_done, self.step_run, self.started_step = None, False, None, -1
-        self.canary_ensured = False
+        self.analyses, self.started_step, self.canary_ensured = RolloutAnalyses(self), -1, False
         self.save()
-
-    def _terminate_runs(self) -> None:
-        for run in (self.background, self.step_run):
-            if run is not None and not run.completed:
-                run.terminate()
 
 
 def _earliest(first: float | None, second: float | None) -> float | None:
