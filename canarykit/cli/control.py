@@ -26,6 +26,8 @@ def register(commands: Any) -> None:
 
 def run_command(options: argparse.Namespace) -> int:
     _, _, store = connect_to_store(options)
+    if options.command_name == "retry" and allow_rejected_version(store, options.name):
+        return 0
     command: dict[str, Any] = {"command": options.command_name}
     if options.command_name == "promote":
         command["full"] = options.full
@@ -35,3 +37,17 @@ def run_command(options: argparse.Namespace) -> int:
     if store.holder(options.name) is None:
         print(f"note: no process is driving '{options.name}' now; the command waits for the next one")
     return 0
+
+
+def allow_rejected_version(store: Any, name: str) -> bool:
+    """With no driver and a rolled-back record, mark it so the next run of that version may start."""
+    if store.holder(name) is not None:
+        return False
+    with store.lock(name):
+        record = store.load(name)
+        if record is None or not (record.get("finished") and record.get("aborted")):
+            return False
+        store.save(name, {**record, "retry_requested": True})
+    version = record.get("version")
+    print(f"rollout '{name}' retried: the next rollout of {version!r} starts from its first step")
+    return True

@@ -33,6 +33,11 @@ def register(commands: Any) -> None:
         action="store_true",
         help="delete the canary Ingress at the end (Argo keeps it)",
     )
+    parser.add_argument(
+        "--retry",
+        action="store_true",
+        help="roll out a version that was rolled back before (refused otherwise, as Argo keeps it aborted)",
+    )
     add_cluster_options(parser)
     parser.set_defaults(handler=run_command)
 
@@ -56,7 +61,7 @@ def run_command(options: argparse.Namespace, clock: Clock | None = None) -> int:
         on_event=view.show,
     )
     view.header(spec.name, binding.namespace, binding.version, len(rollout.plan))
-    result = rollout.run(binding.version)
+    result = rollout.run(binding.version, retry=options.retry)
     view.summary(result)
     return 0 if result.healthy else 1
 

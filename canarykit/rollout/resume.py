@@ -48,7 +48,8 @@ def initial_status(rollout: Rollout, version: str, now: float, retry: bool) -> t
     if version in rejected and not (retry or recorded.retry_requested):
         raise StateError(
             f"rollout {name!r}: version {version!r} was rolled back (revision {recorded.revision}); it stays "
-            f"rejected until retried: run(version, retry=True) or `canarykit retry {name}`"
+            "rejected until retried: run(version, retry=True), `canarykit rollout --retry` or "
+            f"`canarykit retry {name}`"
         )
     fresh.revision = (
         recorded.revision if version == recorded.version and recorded.aborted else recorded.revision + 1

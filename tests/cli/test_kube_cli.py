@@ -93,6 +93,17 @@ def test_failing_version_exits_1_with_argos_message(
     ingress = cluster.get("ingresses", "default", "canary-demo-canary-demo-canary")
     assert ingress is not None and ingress["metadata"]["annotations"][WEIGHT] == "0"
 
+    again = rollout(kubeconfig, "red", "--prometheus", prometheus.url, "--at", at)
+    assert again.returncode == 2  # a rejected version stays rejected
+    assert "version 'canary-demo=argoproj/rollouts-demo:red' was rolled back (revision 2)" in again.stderr
+    assert "canary weight" not in again.stdout
+    code, out, _ = in_process(capsys, "retry", "canary-demo", "--kubeconfig", kubeconfig)
+    assert code == 0 and out.startswith("rollout 'canary-demo' retried: the next rollout of")
+    retried = rollout(kubeconfig, "red", "--prometheus", prometheus.url, "--at", at)
+    assert retried.returncode == 1 and "canary weight 0 -> 20" in retried.stdout  # it ran, and failed again
+    flagged = rollout(kubeconfig, "red", "--prometheus", prometheus.url, "--at", at, "--retry")
+    assert flagged.returncode == 1 and "canary weight 0 -> 20" in flagged.stdout
+
 
 def test_bad_input_exits_2_before_anything_changes(
     cluster: FakeKubeAPI, kubeconfig: str, capsys: pytest.CaptureFixture[str]
