@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 import pytest
@@ -139,3 +140,21 @@ def test_a_second_run_starts_a_clean_result() -> None:
     assert second.version == "v3" and second.weight_history == (20, 40, 100, 0)
     assert not any("v2" in event.message for event in second.events)
     assert len(second.events) == len(first.events)
+
+
+def test_a_signal_during_router_retries_is_not_dropped() -> None:
+    """SIGTERM while the router is being retried: the fault escapes `run()`, the abort is on record."""
+
+    class SignalledWhileFailing(BrokenAt):
+        def set_weight(self, weight: int) -> None:
+            if weight == self.broken_weight and self.calls == 1:
+                signal.raise_signal(signal.SIGTERM)  # delivered to run()'s handler, in this thread
+            super().set_weight(weight)
+
+    router, store = SignalledWhileFailing(40, RoutingError("nginx busy")), InMemoryStateStore()
+    with pytest.raises(RoutingError):
+        rollout(router, store, backoff=Backoff(attempts=3)).run("v2")
+    assert router.history == [20, 0]
+    record = store.load("web")
+    assert record is not None
+    assert (record["aborted"], record["abort_message"], record["weight"]) == (True, "received SIGTERM", 0)
