@@ -5,6 +5,7 @@
 - Any exception after the canary took traffic saves the abort, tries weight 0 once (unless the rollout
   was built with `rollback_on_error=False`), and is raised: a `CanaryError` as it is, anything else as an
   `UnexpectedError` whose cause is the original. A resumed driver finishes the rollback.
+- `StateLocked` (another driver took the rollout's lease over) is raised as it is: that driver decides.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from canarykit.errors import CanaryError, StateError, UnexpectedError
+from canarykit.errors import CanaryError, StateError, StateLocked, UnexpectedError
 from canarykit.interrupts import Interrupted
 from canarykit.rollout.completion import send_traffic_to_stable
 from canarykit.rollout.remote import RemoteControl
@@ -36,6 +37,8 @@ def drive(rollout: Rollout, handle_signals: bool) -> None:
         except ExitRequested as request:
             stop_durably(rollout, request.reason, to_stable=False)
             raise SystemExit(request.code) from None
+        except StateLocked:
+            raise  # another driver took the rollout over: it decides now, not this one
         except BaseException as error:
             reason = signals.reason or f"stopped by {type(error).__name__}: {error}"
             try:
