@@ -1,4 +1,4 @@
-"""Metric values written as Argo writes them: `0.95`, `[0.95,0.9]`, `NaN`, `+Inf`."""
+"""Metric values written as Argo writes them (`0.95`, `[0.95,0.9]`, `NaN`, `+Inf`), and bounded previews."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
+
+PREVIEW_CHARS = 1000
+"""The most characters of a measurement's value, message or metadata entry kept for logs and records."""
 
 
 def format_float(value: float) -> str:
@@ -21,9 +24,29 @@ def format_float(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def format_floats(values: Sequence[float]) -> str:
-    """A vector as Argo's Prometheus provider writes it: `[0.95,0.9]`, `[]` when empty."""
-    return "[" + ",".join(format_float(v) for v in values) + "]"
+def format_floats(values: Sequence[float], limit: int | None = None) -> str:
+    """A vector as Argo's Prometheus provider writes it: `[0.95,0.9]`, `[]` when empty.
+
+    With `limit`, a text that would be longer is a preview of at most `limit` characters, formatting only
+    what it shows: `[0.95,0.9,… (99998 more values)]`.
+    """
+    if limit is None:
+        return "[" + ",".join(format_float(v) for v in values) + "]"
+    shown: list[str] = []
+    size = 2
+    for value in values:
+        shown.append(format_float(value))
+        size += len(shown[-1]) + (len(shown) > 1)
+        if size > limit:
+            return _vector_preview(shown, len(values), limit)
+    return "[" + ",".join(shown) + "]"
+
+
+def _vector_preview(shown: list[str], total: int, limit: int) -> str:
+    room = limit - len(f",… ({total} more values)]") - 1
+    while shown and len(shown) + sum(map(len, shown)) > room:
+        shown.pop()
+    return "[" + "".join(text + "," for text in shown) + f"… ({total - len(shown)} more values)]"
 
 
 def format_value(value: Any) -> str:
@@ -39,6 +62,21 @@ def format_value(value: Any) -> str:
     if isinstance(value, Sequence) and all(_is_number(v) for v in value):
         return format_floats([float(v) for v in value])
     return json.dumps(_plain(value), separators=(",", ":"))
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """`text` if it has at most `limit` characters, else its start and `… (N more characters)`, in `limit`.
+
+    The result is never longer than `limit`, so a preview of a preview is the same text.
+    """
+    if len(text) <= limit:
+        return text
+    keep = limit - len(_more(len(text)))
+    return text[:keep] + _more(len(text) - keep) if keep > 0 else text[:limit]
+
+
+def _more(count: int) -> str:
+    return f"… ({count} more characters)"
 
 
 def _is_number(value: Any) -> bool:

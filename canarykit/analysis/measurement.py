@@ -8,11 +8,17 @@ from types import MappingProxyType
 from typing import Any
 
 from canarykit.analysis.phases import Phase
+from canarykit.values import preview
 
 
 @dataclass(frozen=True)
 class Measurement:
-    """A single measurement: when, the value as Argo writes it, the phase it was judged, and why."""
+    """A single measurement: when, the value as Argo writes it, the phase it was judged, and why.
+
+    `value`, `message` and each metadata entry are kept as bounded previews (`canarykit.values.preview`), so
+    logs and records stay small whatever a provider returned; `result`, the value conditions judged, is kept
+    as given.
+    """
 
     phase: Phase
     started_at: float
@@ -21,6 +27,12 @@ class Measurement:
     message: str = ""
     metadata: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     result: Any = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", _bounded(self.value))
+        object.__setattr__(self, "message", _bounded(self.message))
+        metadata = {key: _bounded(text) for key, text in self.metadata.items()}
+        object.__setattr__(self, "metadata", MappingProxyType(metadata))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready record (the raw `result` is left out; `value` holds its text)."""
@@ -35,6 +47,11 @@ class Measurement:
         if self.metadata:
             record["metadata"] = dict(self.metadata)
         return record
+
+
+def _bounded(text: Any) -> Any:
+    """A preview of text; anything else (a provider's own metadata types) as given."""
+    return preview(text) if isinstance(text, str) else text
 
 
 @dataclass

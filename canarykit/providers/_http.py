@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 import socket
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -17,7 +18,6 @@ from urllib3.exceptions import ReadTimeoutError
 
 from canarykit.errors import ProviderError, SpecError
 
-MAX_BODY_BYTES = 64 * 1024 * 1024
 _CHUNK_BYTES = 64 * 1024
 
 
@@ -37,12 +37,13 @@ class Reply:
 class Deadline:
     """A point in monotonic time `seconds` from now."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, now: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
-        self._end = time.monotonic() + seconds
+        self._now = now
+        self._end = now() + seconds
 
     def remaining(self) -> float:
-        return self._end - time.monotonic()
+        return self._end - self._now()
 
 
 def check_timeout(timeout: float) -> float:
@@ -54,7 +55,10 @@ def check_timeout(timeout: float) -> float:
 
 def safe_url(url: str) -> str:
     """`url` without user info, query or fragment, fit for messages."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not even a URL: cut what could be user info, a query or a fragment
+        return re.sub(r"^([^/]*//)?[^/]*@", r"\1", re.split(r"[?#]", url, maxsplit=1)[0])
     netloc = parts.netloc.rpartition("@")[2]
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
@@ -65,10 +69,15 @@ def send(
     url: str,
     deadline: Deadline,
     headers: Mapping[str, str],
-    verify: bool = True,
+    verify: bool,
+    max_bytes: int,
     **payload: Any,
 ) -> Reply:
-    """Send one request and read the whole body before `deadline`; `payload` is `params`, `data`, ..."""
+    """Send one request and read the whole body, at most `max_bytes`, before `deadline`.
+
+    `payload` is `params`, `data`, ... Faults are `ProviderError`s that chain no requests exception (those
+    carry the URL, query included).
+    """
     where = safe_url(url)
     # requests hands a urllib3 Timeout to urllib3 as is; `total` bounds connect plus waiting for the headers.
     timeout: Any = urllib3.Timeout(total=_left(deadline, where))
@@ -85,30 +94,45 @@ def send(
     except requests.Timeout:
         raise _timeout(deadline, where) from None
     except requests.exceptions.SSLError as exc:
-        raise ProviderError(f"TLS error talking to {where}: {_cause(exc)}") from exc
+        raise ProviderError(f"TLS error talking to {where}: {_cause(exc)}") from None
     except requests.ConnectionError as exc:
-        raise ProviderError(f"cannot connect to {where}: {_cause(exc)}") from exc
+        raise ProviderError(f"cannot connect to {where}: {_cause(exc)}") from None
     except requests.RequestException as exc:
-        raise ProviderError(f"HTTP request to {where} failed: {_cause(exc)}") from exc
+        raise ProviderError(f"HTTP request to {where} failed: {_cause(exc)}") from None
     with response:
-        body = _read_body(response, deadline, where)
+        _check_length(response, max_bytes, where)
+        body = _read_body(response, deadline, where, max_bytes)
     return Reply(response.status_code, response.reason or "", body)
 
 
-def _read_body(response: requests.Response, deadline: Deadline, where: str) -> bytes:
+def _check_length(response: requests.Response, max_bytes: int, where: str) -> None:
+    """Refuse, before reading a byte of it, a body whose announced (undecoded) length is over the cap."""
+    announced = response.headers.get("Content-Length", "")
+    if announced.isdigit() and int(announced) > max_bytes:
+        raise _too_large(where, max_bytes, f" (Content-Length: {int(announced)})")
+
+
+def _read_body(response: requests.Response, deadline: Deadline, where: str, max_bytes: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     try:
         for chunk in _chunks(response.raw, deadline, where):
             size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise ProviderError(f"response from {where} is larger than {MAX_BODY_BYTES} bytes")
+            if size > max_bytes:
+                raise _too_large(where, max_bytes, "")
             chunks.append(chunk)
     except (TimeoutError, ReadTimeoutError):
         raise _timeout(deadline, where) from None
     except (Urllib3Error, OSError) as exc:
-        raise ProviderError(f"connection to {where} broke while reading the response: {_cause(exc)}") from exc
+        cause = _cause(exc)
+        raise ProviderError(f"connection to {where} broke while reading the response: {cause}") from None
     return b"".join(chunks)
+
+
+def _too_large(where: str, max_bytes: int, detail: str) -> ProviderError:
+    return ProviderError(
+        f"the response from {where} is larger than {max_bytes} bytes (max_response_bytes){detail}"
+    )
 
 
 def _chunks(raw: Any, deadline: Deadline, where: str) -> Iterator[bytes]:

@@ -4,11 +4,41 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from canarykit.errors import SpecError
 
 Basic = tuple[str, str] | None
 BASIC_AUTH_MISSING = "missing mandatory parameter in metric for basic auth setup: username|password"
+
+
+def split_userinfo(url: str) -> tuple[str, Basic]:
+    """`url` without `user:password@`, and that user and password (decoded); the URL as is when it has none.
+
+    A user without a password (or a password without a user) is a `SpecError` that never shows either.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url, None  # not a URL: the address check says so
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    if not (user and colon and password):
+        raise SpecError("user info in an address must be user:password (the address is not shown)")
+    return urlunsplit(parts._replace(netloc=host)), (unquote(user), unquote(password))
+
+
+def choose_auth(
+    headers: Mapping[str, str], bearer: str | None, basic: Basic, userinfo: Basic
+) -> tuple[str | None, Basic]:
+    """The source of `Authorization` and the basic auth to send; `userinfo` (from the address) counts only
+    when nothing else sets `Authorization`, as Go's HTTP client does."""
+    kind = auth_kind(headers, bearer, basic)
+    if kind is None and userinfo is not None:
+        return "basic", userinfo
+    return kind, basic
 
 
 def auth_kind(headers: Mapping[str, str], bearer: str | None, basic: Basic) -> str | None:
@@ -41,8 +71,12 @@ def auth_header(bearer: str | None, basic: Basic) -> dict[str, str]:
     return {}
 
 
-def secrets_of(headers: Mapping[str, str], bearer: str | None, basic: Basic) -> tuple[str, ...]:
-    """Strings that must never appear in a message: credentials and every header value worth hiding."""
-    candidates = [*headers.values(), bearer or "", basic[1] if basic else ""]
-    parts = {part for value in candidates for part in (value, value.split(" ", 1)[-1])}
-    return tuple(sorted((part for part in parts if len(part) >= 4), key=len, reverse=True))
+def secrets_of(headers: Mapping[str, str], bearer: str | None, *basics: Basic) -> tuple[str, ...]:
+    """Strings that must never appear in a message: credentials and every header value, whatever the length.
+
+    `headers` are the headers sent (with the `Authorization` built from `bearer` or a basic auth); a value's
+    part after its scheme (`Bearer <token>`) counts on its own; every password of `basics` too.
+    """
+    candidates = [*headers.values(), bearer or "", *(basic[1] for basic in basics if basic)]
+    parts = {part.strip() for value in candidates for part in (value, value.split(" ", 1)[-1])}
+    return tuple(sorted((part for part in parts if part), key=len, reverse=True))

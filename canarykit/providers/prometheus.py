@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from types import MappingProxyType
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -14,30 +11,30 @@ import requests
 from canarykit.errors import ProviderError, SpecError
 from canarykit.providers import _http
 from canarykit.providers.base import Observation
-from canarykit.providers.credentials import auth_header, auth_kind, secrets_of
-from canarykit.values import format_float, format_floats
+from canarykit.providers.credentials import auth_header, choose_auth, secrets_of, split_userinfo
+from canarykit.providers.limits import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_SAMPLES,
+    MESSAGE_CHARS,
+    check_limit,
+)
+from canarykit.providers.prometheus_answer import Answer, Reading, Series, series_of, value_of
+from canarykit.providers.redaction import Redactor
+from canarykit.values import format_float
+
+__all__ = ["PrometheusProvider", "Series"]
 
 _T = TypeVar("_T")
 _FALLBACK_TO_GET = (405, 501)
 
 
-@dataclass(frozen=True)
-class Series:
-    """One series of a range query: its labels and its `(unix seconds, value)` points in time order."""
-
-    labels: Mapping[str, str]
-    points: tuple[tuple[float, float], ...]
-
-
-@dataclass(frozen=True)
-class _Data:
-    result_type: str
-    result: Any
-    warnings: tuple[str, ...]
-
-
 class PrometheusProvider:
-    """Queries the Prometheus HTTP API at `address`; `timeout` bounds each whole query, fallback included."""
+    """Queries the Prometheus HTTP API at `address`; `timeout` bounds each whole query, fallback included.
+
+    `max_response_bytes` caps the body read and `max_samples` the samples or series of a result: past
+    either, the query is a `ProviderError`. User info in `address` (`user:password@`) is basic auth unless
+    another source sets `Authorization`; it is taken out of the address and never shown.
+    """
 
     def __init__(
         self,
@@ -48,13 +45,18 @@ class PrometheusProvider:
         basic_auth: tuple[str, str] | None = None,
         verify: bool = True,
         session: requests.Session | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_samples: int = DEFAULT_MAX_SAMPLES,
     ) -> None:
+        address, userinfo = split_userinfo(address)
         self.address = _check_address(address)
         self.timeout = _http.check_timeout(timeout)
         self.verify = verify
-        self._auth = auth_kind(headers or {}, bearer_token, basic_auth)
-        self._headers = {**(headers or {}), **auth_header(bearer_token, basic_auth)}
-        self._secrets = secrets_of(self._headers, bearer_token, basic_auth)
+        self.max_response_bytes = check_limit(max_response_bytes, "max_response_bytes")
+        self.max_samples = check_limit(max_samples, "max_samples")
+        self._auth, basic = choose_auth(headers or {}, bearer_token, basic_auth, userinfo)
+        self._headers = {**(headers or {}), **auth_header(bearer_token, basic)}
+        self._redactor = Redactor(secrets_of(self._headers, bearer_token, basic, userinfo))
         self._session = session if session is not None else requests.Session()
 
     def __repr__(self) -> str:
@@ -65,11 +67,12 @@ class PrometheusProvider:
         """The instant query `query` evaluated at `at` (unix seconds), as Argo turns it into a value."""
         if not query:
             raise ProviderError("prometheus query is empty")
-        data = self._call("/api/v1/query", {"query": query, "time": format_float(at)})
-        value, text = _value(data)
+        (value, text), warnings = self._call(
+            "/api/v1/query", {"query": query, "time": format_float(at)}, value_of
+        )
         metadata = {"ResolvedPrometheusQuery": query}
-        if data.warnings:
-            metadata["warnings"] = ", ".join(f'"{warning}"' for warning in data.warnings)
+        if warnings:
+            metadata["warnings"] = ", ".join(f'"{warning}"' for warning in warnings)
         return Observation(value=value, text=text, metadata=metadata)
 
     def query_range(self, query: str, start: float, end: float, step: float) -> list[Series]:
@@ -77,94 +80,43 @@ class PrometheusProvider:
         if not step > 0 or not end >= start:
             raise SpecError(f"query_range needs step > 0 and end >= start, got {start=}, {end=}, {step=}")
         times = {"start": format_float(start), "end": format_float(end), "step": format_float(step)}
-        data = self._call("/api/v1/query_range", {"query": query, **times})
-        if data.result_type != "matrix":
-            raise ProviderError(f"Prometheus range query returned {data.result_type!r}, expected a matrix")
-        return _guard(data.result_type, lambda: [_series(item) for item in data.result])
+        series, _ = self._call("/api/v1/query_range", {"query": query, **times}, series_of)
+        return series
 
-    def _call(self, path: str, form: Mapping[str, str]) -> _Data:
+    def redact(self, text: str) -> str:
+        """`text` with this provider's secrets (credentials, header values) replaced by `***`."""
+        return self._redactor.redact(text)
+
+    def _call(
+        self, path: str, form: Mapping[str, str], convert: Callable[[Answer], _T]
+    ) -> tuple[_T, tuple[str, ...]]:
+        """The converted answer and its warnings: asked, read, parsed and converted before one deadline.
+
+        Faults come out as `ProviderError`s with secrets hidden, cut to `MESSAGE_CHARS`, chaining nothing.
+        """
         deadline = _http.Deadline(self.timeout)
         url = self.address + path
+        reading = Reading(deadline, _http.safe_url(url), self.max_samples, self._redactor)
         try:
             reply = self._send("POST", url, deadline, data=dict(form))
             if reply.status in _FALLBACK_TO_GET:
                 reply = self._send("GET", url, deadline, params=dict(form))
-            return _envelope(reply)
+            answer = reading.answer(reply)
+            return reading.converted(lambda: convert(answer)), answer.warnings
         except ProviderError as exc:
-            raise ProviderError(self._redact(str(exc))) from exc.__cause__
+            raise ProviderError(self._redactor.cut(str(exc), MESSAGE_CHARS)) from None
 
     def _send(self, method: str, url: str, deadline: _http.Deadline, **payload: Any) -> _http.Reply:
-        return _http.send(self._session, method, url, deadline, self._headers, self.verify, **payload)
-
-    def _redact(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
-
-
-def _envelope(reply: _http.Reply) -> _Data:
-    """The `data` of a Prometheus API answer; any error answer becomes a `ProviderError`."""
-    payload = _json(reply.body)
-    if not reply.ok:
-        detail = f": {_api_error(payload)}" if isinstance(payload, dict) and "error" in payload else ""
-        raise ProviderError(f"Prometheus returned HTTP {reply.status} {reply.reason}".rstrip() + detail)
-    if not isinstance(payload, dict):
-        raise ProviderError(f"Prometheus returned a body that is not a JSON object: {_snippet(reply.body)}")
-    if payload.get("status") == "error":
-        raise ProviderError(f"Prometheus query failed: {_api_error(payload)}")
-    data = payload.get("data")
-    if payload.get("status") != "success" or not isinstance(data, dict):
-        raise ProviderError(f"Prometheus returned an unexpected answer: {_snippet(reply.body)}")
-    warnings = tuple(str(item) for item in payload.get("warnings") or ())
-    return _Data(str(data.get("resultType")), data.get("result"), warnings)
-
-
-def _value(data: _Data) -> tuple[Any, str]:
-    """Argo's conversion: scalar -> float, vector -> floats in order, matrix -> every series' values."""
-    if data.result_type == "scalar":
-        scalar = _guard("scalar", lambda: _number(data.result))
-        return scalar, format_float(scalar)
-    if data.result_type == "vector":
-        values = _guard("vector", lambda: [_number(sample["value"]) for sample in data.result])
-    elif data.result_type == "matrix":
-        values = _guard("matrix", lambda: [_number(p) for item in data.result for p in item["values"]])
-    else:
-        raise ProviderError("Prometheus metric type not supported")
-    return values, format_floats(values)
-
-
-def _series(item: Mapping[str, Any]) -> Series:
-    labels = MappingProxyType({str(key): str(value) for key, value in item["metric"].items()})
-    points = tuple((float(point[0]), _number(point)) for point in item["values"])
-    return Series(labels=labels, points=points)
-
-
-def _number(pair: Sequence[Any]) -> float:
-    """The value of a `[timestamp, "value"]` pair; Prometheus writes NaN and infinities as "NaN", "+Inf"."""
-    return float(pair[1])
-
-
-def _guard(kind: str, convert: Callable[[], _T]) -> _T:
-    try:
-        return convert()
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
-        raise ProviderError(f"malformed Prometheus {kind} result ({type(exc).__name__}: {exc})") from None
-
-
-def _json(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
-
-
-def _api_error(payload: Mapping[str, Any]) -> str:
-    return f"{payload.get('errorType', 'error')}: {payload.get('error', '')}"
-
-
-def _snippet(body: bytes, limit: int = 80) -> str:
-    text = body[:limit].decode("utf-8", errors="replace")
-    return repr(text + ("..." if len(body) > limit else "")) if body else "(empty body)"
+        return _http.send(
+            self._session,
+            method,
+            url,
+            deadline,
+            self._headers,
+            self.verify,
+            self.max_response_bytes,
+            **payload,
+        )
 
 
 def _check_address(address: str) -> str:

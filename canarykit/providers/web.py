@@ -13,7 +13,17 @@ import requests
 from canarykit.errors import ProviderError, SpecError
 from canarykit.providers import _http
 from canarykit.providers.base import Observation
+from canarykit.providers.credentials import auth_header, choose_auth, secrets_of, split_userinfo
 from canarykit.providers.jsonpath import JsonPath, NotFound
+from canarykit.providers.limits import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    MESSAGE_CHARS,
+    NotJson,
+    check_deadline,
+    check_limit,
+    parse_json,
+)
+from canarykit.providers.redaction import Redactor
 from canarykit.values import format_float
 
 _METHODS = ("GET", "POST", "PUT")
@@ -21,7 +31,12 @@ _GO_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u202
 
 
 class WebProvider:
-    """Measures the JSON (or text) an HTTP endpoint returns; `measure` ignores its query."""
+    """Measures the JSON (or text) an HTTP endpoint returns; `measure` ignores its query.
+
+    `timeout` bounds the request, reading and parsing; `max_response_bytes` caps the body. User info in
+    `url` (`user:password@`) is sent as basic auth unless a header sets `Authorization`; it is taken out
+    of the URL and never shown.
+    """
 
     def __init__(
         self,
@@ -34,14 +49,20 @@ class WebProvider:
         json_path: str = "{$}",
         verify: bool = True,
         session: requests.Session | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
+        url, userinfo = split_userinfo(url)
         self.url = _check_url(url)
         self.method = _check_method(method, body, json_body)
         self.timeout = _http.check_timeout(timeout)
         self.json_path = JsonPath(json_path)
         self.verify = verify
+        self.max_response_bytes = check_limit(max_response_bytes, "max_response_bytes")
         self._data = (body or None) if json_body is None else _encode_json_body(json_body)
-        self._headers = _request_headers(headers or {}, json_body is not None)
+        _, basic = choose_auth(headers or {}, None, None, userinfo)
+        given = {**(headers or {}), **auth_header(None, basic)}
+        self._redactor = Redactor(secrets_of(given, None, userinfo))
+        self._headers = _request_headers(given, json_body is not None)
         self._session = session if session is not None else requests.Session()
 
     def __repr__(self) -> str:
@@ -49,26 +70,44 @@ class WebProvider:
         return f"WebProvider(url={where!r}, method={self.method!r}, timeout={self.timeout:g})"
 
     def measure(self, query: str | None, at: float) -> Observation:
+        """Call the URL and take the JSONPath match; faults are `ProviderError`s, secrets hidden."""
         deadline = _http.Deadline(self.timeout)
         payload = {} if self._data is None else {"data": self._data.encode()}
-        reply = _http.send(
-            self._session, self.method, self.url, deadline, self._headers, self.verify, **payload
-        )
-        if not reply.ok:
-            raise ProviderError(f"received non 2xx response code: {reply.status}")
-        return self._observe(reply.body)
+        try:
+            reply = _http.send(
+                self._session,
+                self.method,
+                self.url,
+                deadline,
+                self._headers,
+                self.verify,
+                self.max_response_bytes,
+                **payload,
+            )
+            if not reply.ok:
+                raise ProviderError(f"received non 2xx response code: {reply.status}")
+            return self._observe(reply.body, deadline)
+        except ProviderError as exc:
+            raise ProviderError(self._redactor.cut(str(exc), MESSAGE_CHARS)) from None
 
-    def _observe(self, body: bytes) -> Observation:
+    def redact(self, text: str) -> str:
+        """`text` with this provider's secrets (header values, user info) replaced by `***`."""
+        return self._redactor.redact(text)
+
+    def _observe(self, body: bytes, deadline: _http.Deadline) -> Observation:
+        where = _http.safe_url(self.url)
         text = body.decode("utf-8", errors="replace")
         try:
-            document = json.loads(text, parse_int=float, parse_constant=_reject_constant)
-        except ValueError:
-            return Observation(value=text, text=text)
+            document = parse_json(text, deadline, where, floats_only=True)
+        except NotJson:
+            return Observation(value=text, text=self.redact(text))
         try:
             match = self.json_path.find_first(document)
         except NotFound:
             raise ProviderError(f"Could not find JSONPath in body: {self.json_path.expression}") from None
-        return Observation(value=match, text=go_json(match))
+        observed = Observation(value=match, text=self.redact(go_json(match)))
+        check_deadline(deadline, where, "converted")
+        return observed
 
 
 def go_json(value: Any) -> str:
@@ -106,10 +145,6 @@ def _go_string(value: str) -> str:
     return text
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def _encode_json_body(json_body: Any) -> str:
     try:
         return json.dumps(json_body, separators=(",", ":"), allow_nan=False)
@@ -118,8 +153,12 @@ def _encode_json_body(json_body: Any) -> str:
 
 
 def _check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a bad IPv6 literal or port
+        valid = False
+    if not valid:
         raise SpecError(f"web metric url must be an http(s) URL with a host: {_http.safe_url(url)!r}")
     return url
 
