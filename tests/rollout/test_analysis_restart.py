@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from canarykit import Metric, Rollout, RolloutPhase
 from canarykit.rollout import BackgroundAnalysis
-from canarykit.steps import Analysis, Pause, SetWeight, Step
+from canarykit.steps import Analysis, SetWeight, Step, explicit
 from canarykit.testing import (
     FakeClock,
     InMemoryRouter,
@@ -14,16 +14,7 @@ from canarykit.testing import (
 )
 
 T0 = 1_700_000_000.0
-REFERENCE: list[Step] = [
-    SetWeight(20),
-    Pause("2m"),
-    SetWeight(40),
-    Pause("2m"),
-    SetWeight(60),
-    Pause("2m"),
-    SetWeight(80),
-    Pause("2m"),
-]
+REFERENCE = explicit([20, 40, 60, 80]).with_pause("2m")
 
 
 def failing_metric(provider: ScriptedProvider) -> Metric:
