@@ -1,16 +1,24 @@
 """Durations as Argo writes them: `"10s"`, `"2m"`, `"1h30m"`, `"1.5m"`, or a number of seconds.
 
-Strings follow Go's `time.ParseDuration` (units ns, us, µs, ms, s, m, h; no days) and its error messages.
+Strings follow Go's `time.ParseDuration` (units ns, us, µs, ms, s, m, h; no days), its int64-nanosecond range
+(at most `2562047h47m16.854775807s`) and its error messages. Numbers of seconds have the same upper bound.
 """
 
 from __future__ import annotations
 
-import re
+import math
+from fractions import Fraction
 
 from canarykit.errors import DurationError, SpecError
 
-_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-_TERM = re.compile(r"([0-9]*(?:\.[0-9]*)?)([^0-9.]*)")
+_NANOSECONDS = {
+    "ns": 1, "us": 10**3, "µs": 10**3, "μs": 10**3, "ms": 10**6,
+    "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9,
+}  # fmt: skip
+_MAX_NANOSECONDS = 2**63 - 1
+MAX_DURATION_SECONDS = _MAX_NANOSECONDS / 1e9
+"""The longest duration, in seconds: Go's `time.Duration` counts int64 nanoseconds (about 292 years)."""
+_DIGITS = frozenset("0123456789")
 
 Duration = str | int | float
 
@@ -20,9 +28,7 @@ def parse_duration(value: Duration, path: str = "") -> float:
     if isinstance(value, bool):
         raise DurationError(f"invalid duration {value!r}", path)
     if isinstance(value, int | float):
-        if value != value or value < 0:  # NaN or negative
-            raise DurationError(f"duration must be >= 0, got {value}", path)
-        return float(value)
+        return _seconds(value, path)
     if not isinstance(value, str):
         raise DurationError(f"invalid duration {value!r}: expected a string or a number of seconds", path)
     return _parse_go_duration(value, path)
@@ -41,31 +47,102 @@ def parse_positive_duration(value: Duration, name: str) -> float:
     return seconds
 
 
+def _seconds(value: int | float, path: str) -> float:
+    if value != value or value < 0:  # NaN or negative
+        raise DurationError(f"duration must be >= 0, got {value}", path)
+    if value == math.inf or Fraction(value) * 10**9 > _MAX_NANOSECONDS:
+        raise DurationError(
+            f"duration {value} s is too long (at most 9223372036.854775807 s, 2562047h47m16.854775807s)", path
+        )
+    return float(value)
+
+
 def _parse_go_duration(text: str, path: str) -> float:
-    original = text
-    invalid = DurationError(f'time: invalid duration "{original}"', path)
-    sign = 1.0
-    if text and text[0] in "+-":
-        sign, text = (-1.0 if text[0] == "-" else 1.0), text[1:]
-    if text == "0":
+    """Go's `time.ParseDuration`, in integer nanoseconds as Go computes it, returned as seconds."""
+    negative = text[:1] == "-"
+    body = text[1:] if text[:1] in ("-", "+") else text
+    if body == "0":
         return 0.0
-    if not text:
-        raise invalid
-    total = 0.0
-    while text:
-        match = _TERM.match(text)
-        number, unit = (match.group(1), match.group(2)) if match else ("", "")
-        if number in ("", "."):
-            raise invalid
-        if not unit:
-            raise DurationError(f'time: missing unit in duration "{original}"', path)
-        if unit not in _UNITS:
-            raise DurationError(f'time: unknown unit "{unit}" in duration "{original}"', path)
-        total += float(number) * _UNITS[unit]
-        text = text[len(number) + len(unit) :]
-    if sign < 0:
-        raise DurationError(f"duration must be >= 0, got {original!r}", path)
-    return total
+    if not body:
+        raise _invalid(text, path)
+    total = position = 0
+    while position < len(body):
+        term, position = _term(body, position, text, path)
+        total += term
+        if total > 2**63:
+            raise _invalid(text, path)
+    if negative and total:
+        raise DurationError(f"duration must be >= 0, got {text!r}", path)
+    if total > _MAX_NANOSECONDS:
+        raise _invalid(text, path)
+    return total / 10**9
+
+
+def _term(body: str, start: int, text: str, path: str) -> tuple[int, int]:
+    """The nanoseconds of the `<number><unit>` term at `start`, and the offset after it."""
+    whole_end = _digits_end(body, start)
+    fraction_end = whole_end
+    if body[whole_end : whole_end + 1] == ".":
+        fraction_end = _digits_end(body, whole_end + 1)
+    whole = _leading_int(body[start:whole_end])
+    if whole is None or (whole_end == start and fraction_end <= whole_end + 1):
+        raise _invalid(text, path)  # an overflow, or no digit before or after the point
+    unit_end = fraction_end
+    while unit_end < len(body) and body[unit_end] != "." and body[unit_end] not in _DIGITS:
+        unit_end += 1
+    unit = body[fraction_end:unit_end]
+    if not unit:
+        raise DurationError(f"time: missing unit in duration {_quote(text)}", path)
+    if unit not in _NANOSECONDS:
+        raise DurationError(f"time: unknown unit {_quote(unit)} in duration {_quote(text)}", path)
+    scale = _NANOSECONDS[unit]
+    if whole > 2**63 // scale:
+        raise _invalid(text, path)
+    nanoseconds = whole * scale + _fraction(body[whole_end + 1 : fraction_end], scale)
+    if nanoseconds > 2**63:
+        raise _invalid(text, path)
+    return nanoseconds, unit_end
+
+
+def _invalid(text: str, path: str) -> DurationError:
+    return DurationError(f"time: invalid duration {_quote(text)}", path)
+
+
+def _digits_end(text: str, position: int) -> int:
+    while position < len(text) and text[position] in _DIGITS:
+        position += 1
+    return position
+
+
+def _leading_int(digits: str) -> int | None:
+    """The integer, or None past 2**63 (Go's `leadingInt` overflow); never converts a huge digit string."""
+    significant = digits.lstrip("0")
+    if len(significant) > 19:
+        return None
+    value = int(significant or "0")
+    return None if value > 2**63 else value
+
+
+def _fraction(digits: str, scale: int) -> int:
+    """Go's `leadingFraction` and its float64 scaling: digits past int64 precision are ignored."""
+    value, divisor = 0, 1.0
+    for digit in digits:
+        if value > (2**63 - 1) // 10 or value * 10 + int(digit) > 2**63:
+            break
+        value, divisor = value * 10 + int(digit), divisor * 10
+    return int(float(value) * (float(scale) / divisor)) if value else 0
+
+
+def _quote(text: str) -> str:
+    """Go's `time.quote`: in double quotes, with `"` and `\\` escaped and other non-ASCII bytes as `\\xNN`."""
+    quoted = ['"']
+    for char in text:
+        if char < " " or char >= "\x80":
+            quoted.extend(f"\\x{byte:02x}" for byte in char.encode("utf-8", "surrogatepass"))
+        else:
+            quoted.append("\\" + char if char in '"\\' else char)
+    quoted.append('"')
+    return "".join(quoted)
 
 
 def format_duration(seconds: float) -> str:

@@ -6,7 +6,8 @@
 
 The text is tokenized and parsed here into Python `ast` nodes that simpleeval evaluates with expr's semantics;
 Python's `eval`/`compile` never see it. `result` is the only variable and is passed as an immutable copy.
-Limits (expression length, nesting, exponent, string and list sizes, iterations) live in `limits`.
+Limits (expression length, nesting, exponent, string and list sizes, iterations, work) live in `limits`;
+`matches` has Go's regexp syntax and semantics, run in linear time by RE2 (`regex`).
 Argo's quirks are kept: `isNil(x)` and `default(x, d)` ignore `x` and look at the whole result.
 """
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Mapping
 from typing import Any
 
-from canarykit.conditions.budget import charge
-from canarykit.conditions.gotypes import go_format, go_type, is_array, is_number
+from canarykit.conditions.budget import charge, charge_scan
+from canarykit.conditions.gotypes import go_preview, go_type, is_array, is_number
 from canarykit.conditions.limits import MAX_LIST_LENGTH
 from canarykit.conditions.operators import invalid
 from canarykit.errors import ConditionEvaluationError
@@ -28,7 +26,7 @@ def fetch(container: Any, key: Any) -> Any:
             return container.get(key)
         except TypeError:
             raise ConditionEvaluationError(f"cannot use {go_type(key)} as a map key") from None
-    raise ConditionEvaluationError(f"cannot fetch {go_format(key)} from {go_type(container)}")
+    raise ConditionEvaluationError(f"cannot fetch {go_preview(key)} from {go_type(container)}")
 
 
 def _index(container: Any, key: Any) -> int:
@@ -36,7 +34,7 @@ def _index(container: Any, key: Any) -> int:
         return key
     if type(key) is float and key == key and abs(key) < 2**63:
         return int(key)
-    raise ConditionEvaluationError(f"cannot fetch {go_format(key)} from {go_type(container)}")
+    raise ConditionEvaluationError(f"cannot fetch {go_preview(key)} from {go_type(container)}")
 
 
 def slice_of(container: Any, lower: Any, upper: Any) -> Any:
@@ -78,38 +76,24 @@ def is_nil(value: Any) -> bool:
     return value is None
 
 
-@functools.lru_cache(maxsize=256)
-def compile_regex(pattern: str) -> re.Pattern[str]:
-    """The compiled pattern (cached); raises `re.error`."""
-    return re.compile(pattern)
-
-
-def matches(text: Any, pattern: Any) -> bool:
-    """`text matches pattern`: an unanchored regular-expression search, as Go's `MatchString`."""
-    if type(text) is not str or type(pattern) is not str:
-        raise invalid(text, "matches", pattern)
-    try:
-        regex = compile_regex(pattern)
-    except re.error as error:
-        raise ConditionEvaluationError(f"error parsing regexp: {error}") from None
-    return regex.search(text) is not None
-
-
 def contains(text: Any, part: Any) -> bool:
     if type(text) is not str or type(part) is not str:
         raise invalid(text, "contains", part)
+    charge_scan(len(text))
     return part in text
 
 
 def starts_with(text: Any, prefix: Any) -> bool:
     if type(text) is not str or type(prefix) is not str:
         raise invalid(text, "startsWith", prefix)
+    charge_scan(len(prefix))
     return text.startswith(prefix)
 
 
 def ends_with(text: Any, suffix: Any) -> bool:
     if type(text) is not str or type(suffix) is not str:
         raise invalid(text, "endsWith", suffix)
+    charge_scan(len(suffix))
     return text.endswith(suffix)
 
 

@@ -6,10 +6,11 @@ import ast
 from typing import TYPE_CHECKING
 
 from canarykit.conditions import astgen
-from canarykit.conditions.access import compile_regex
 from canarykit.conditions.astgen import call
 from canarykit.conditions.grammar import ARITHMETIC, COMPARE, STRING_TESTS
+from canarykit.conditions.regex import compile_regex
 from canarykit.conditions.tokens import Token
+from canarykit.errors import ConditionEvaluationError
 
 if TYPE_CHECKING:
     from canarykit.conditions.parser import Parser
@@ -49,5 +50,5 @@ def _check_regex(parser: Parser, pattern: ast.expr, operator: Token) -> None:
     if isinstance(pattern, ast.Constant) and type(pattern.value) is str:
         try:
             compile_regex(pattern.value)
-        except Exception as error:  # re.error, or RecursionError on absurd patterns
-            raise parser.fail(f"error parsing regexp: {error}", operator) from None
+        except ConditionEvaluationError as error:
+            raise parser.fail(str(error), operator) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from canarykit.conditions.limits import MAX_WORK
+from canarykit.conditions.limits import MAX_WORK, SCANNED_CHARACTERS_PER_UNIT
 from canarykit.errors import ConditionEvaluationError
 
 
@@ -34,3 +34,8 @@ def charge(units: int) -> None:
         raise ConditionEvaluationError(
             f"condition needs too much work (limit {MAX_WORK} elements per evaluation)"
         )
+
+
+def charge_scan(characters: int) -> None:
+    """Spend the work of searching a text of `characters` characters (one unit at least)."""
+    charge(1 + characters // SCANNED_CHARACTERS_PER_UNIT)

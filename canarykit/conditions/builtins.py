@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from canarykit.conditions import access, aggregates, functions
+from canarykit.conditions import access, aggregates, functions, regex
 
 USER_FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int | None]] = {
     "len": (functions.length, 1, 1),
@@ -64,7 +64,7 @@ INTERNAL: dict[str, Callable[..., Any]] = {
     "$bool": access.as_bool,
     "$iter": access.iterable,
     "$isnil": access.is_nil,
-    "$matches": access.matches,
+    "$matches": regex.matches,
     "$contains": access.contains,
     "$startsWith": access.starts_with,
     "$endsWith": access.ends_with,

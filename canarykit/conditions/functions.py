@@ -15,8 +15,8 @@ from canarykit.conditions.operators import wrap_int
 from canarykit.errors import ConditionEvaluationError
 
 _GO_INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
-_GO_FLOAT = re.compile(
-    r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)", re.I | re.ASCII
+_GO_FLOAT = re.compile(  # one way to match each text: a failed match backtracks in linear time
+    r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)", re.I | re.ASCII
 )
 _INT64_MIN = -(2**63)
 
@@ -83,11 +83,9 @@ def values(value: Any) -> tuple[Any, ...]:
 
 
 def to_string(value: Any) -> str:
-    """expr's `string(x)`: Go's `%v` text."""
-    text = go_format(value)
+    """expr's `string(x)`: Go's `%v` text (formatting stops once it is too long)."""
+    text = go_format(value, MAX_STRING_LENGTH)
     charge(len(text))
-    if len(text) > MAX_STRING_LENGTH:
-        raise ConditionEvaluationError(f"string longer than {MAX_STRING_LENGTH} characters")
     return text
 
 
@@ -127,6 +125,8 @@ def _truncate(number: float) -> int:
 def _parse_int(text: str, where: str) -> int:
     if not _GO_INT.fullmatch(text):
         raise ConditionEvaluationError(f'{where}: parsing "{text}": invalid syntax')
+    if len(text.lstrip("+-").lstrip("0")) > 19:  # past int64 (and past what Python converts quickly)
+        raise ConditionEvaluationError(f'{where}: parsing "{text}": value out of range')
     number = int(text)
     if wrap_int(number) != number:
         raise ConditionEvaluationError(f'{where}: parsing "{text}": value out of range')

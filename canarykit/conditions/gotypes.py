@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, TypeGuard
 
-from canarykit.conditions.limits import MAX_RESULT_DEPTH
+from canarykit.conditions.limits import MAX_RESULT_DEPTH, MAX_RESULT_ELEMENTS, MAX_STRING_LENGTH
 from canarykit.errors import ConditionEvaluationError
 
 _SCALARS = frozenset({bool, int, float, str, type(None)})
+_SEQUENCES = frozenset({list, tuple})
 _TYPE_NAMES = {bool: "bool", int: "int", float: "float64", str: "string", type(None): "<nil>"}
 
 
@@ -39,8 +40,52 @@ def go_type(value: object) -> str:
     return type(value).__name__
 
 
-def go_format(value: object) -> str:
-    """Go's `fmt.Sprint` (`%v`) text for a value."""
+def go_format(value: object, limit: int = MAX_STRING_LENGTH) -> str:
+    """Go's `fmt.Sprint` (`%v`) text for a value; `ConditionEvaluationError` past `limit` characters."""
+    room = [limit]
+    text = _format(value, room)
+    if room[0] < 0:
+        raise ConditionEvaluationError(f"string longer than {limit} characters")
+    return text
+
+
+def go_preview(value: object, limit: int = 200) -> str:
+    """`go_format` for error messages: at most about `limit` characters."""
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[:limit] + "..."
+    try:
+        return go_format(value, limit)
+    except ConditionEvaluationError:
+        return f"{go_type(value)} (too long to show)"
+
+
+def _format(value: object, room: list[int]) -> str:
+    """`%v` text; `room` holds the characters still allowed: formatting stops as soon as it is spent."""
+    if is_array(value):
+        room[0] -= 1 + len(value)
+        return "[" + " ".join(_format_all(value, room)) + "]"
+    if isinstance(value, Mapping):
+        room[0] -= 4 + 2 * len(value)
+        keys = _format_all(value.keys(), room)
+        items = _format_all(value.values(), room)
+        return (
+            "map[" + " ".join(f"{key}:{item}" for key, item in sorted(zip(keys, items, strict=False))) + "]"
+        )
+    text = _scalar_text(value)
+    room[0] -= len(text)
+    return text
+
+
+def _format_all(values: Iterable[object], room: list[int]) -> list[str]:
+    texts = []
+    for value in values:
+        if room[0] < 0:
+            break
+        texts.append(_format(value, room))
+    return texts
+
+
+def _scalar_text(value: object) -> str:
     if value is None:
         return "<nil>"
     if type(value) is bool:
@@ -49,11 +94,8 @@ def go_format(value: object) -> str:
         return format_float(value)
     if isinstance(value, str):
         return value
-    if is_array(value):
-        return "[" + " ".join(go_format(item) for item in value) + "]"
-    if isinstance(value, Mapping):
-        pairs = sorted((go_format(key), go_format(item)) for key, item in value.items())
-        return "map[" + " ".join(f"{key}:{item}" for key, item in pairs) + "]"
+    if type(value) is int and value.bit_length() > 14_000:  # Python prints no int past 4300 digits
+        raise ConditionEvaluationError(f"integer too large to format ({value.bit_length()} bits)")
     return str(value)
 
 
@@ -80,17 +122,36 @@ def format_float(value: float) -> str:
     return f"{prefix}{digits[:point]}.{digits[point:]}"
 
 
-def freeze(value: Any, depth: int = 0) -> Any:
+def freeze(value: Any) -> Any:
     """An immutable copy of a result: lists become tuples, mappings read-only views, numbers plain."""
-    if type(value) in _SCALARS:
+    try:
+        return _freeze(value, 0, [MAX_RESULT_ELEMENTS])
+    except ConditionEvaluationError:
+        raise
+    except Exception as error:  # Decimal("sNaN"), range(10**20), a broken __len__: the result's own fault
+        raise ConditionEvaluationError(f"result cannot be read: {type(error).__name__}: {error}") from error
+
+
+def _freeze(value: Any, depth: int, room: list[int]) -> Any:
+    """`room` holds how many more elements may be copied (a result sharing one list many times is huge)."""
+    kind = type(value)
+    if kind in _SCALARS:
         return value
     if depth >= MAX_RESULT_DEPTH:
         raise ConditionEvaluationError(f"result is nested more than {MAX_RESULT_DEPTH} levels deep")
-    if isinstance(value, Mapping):
-        return MappingProxyType({key: freeze(item, depth + 1) for key, item in value.items()})
-    if isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
-        return tuple(freeze(item, depth + 1) for item in value)
+    if kind is dict or (kind not in _SEQUENCES and isinstance(value, Mapping)):
+        _spend(room, len(value))
+        return MappingProxyType({key: _freeze(item, depth + 1, room) for key, item in value.items()})
+    if kind in _SEQUENCES or (isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray)):
+        _spend(room, len(value))
+        return tuple([item if type(item) in _SCALARS else _freeze(item, depth + 1, room) for item in value])
     return _plain_scalar(value)
+
+
+def _spend(room: list[int], elements: int) -> None:
+    room[0] -= elements
+    if room[0] < 0:
+        raise ConditionEvaluationError(f"result has more than {MAX_RESULT_ELEMENTS} elements")
 
 
 def _plain_scalar(value: Any) -> Any:

@@ -7,8 +7,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from canarykit.conditions.budget import charge
-from canarykit.conditions.gotypes import go_format, go_type, is_array, is_number
+from canarykit.conditions.budget import charge, charge_scan
+from canarykit.conditions.gotypes import go_preview, go_type, is_array, is_number
 from canarykit.conditions.limits import MAX_POWER, MAX_STRING_LENGTH
 from canarykit.errors import ConditionEvaluationError
 
@@ -80,7 +80,7 @@ def power(base: Any, exponent: Any) -> float:
     if not (is_number(base) and is_number(exponent)):
         raise invalid(base, "**", exponent)
     if not abs(exponent) <= MAX_POWER:
-        raise ConditionEvaluationError(f"exponent {go_format(exponent)} is too large (limit {MAX_POWER})")
+        raise ConditionEvaluationError(f"exponent {go_preview(exponent)} is too large (limit {MAX_POWER})")
     x, y = float(base), float(exponent)
     try:
         return math.pow(x, y)
@@ -124,6 +124,8 @@ def equal(left: Any, right: Any) -> bool:
             return False
         charge(len(left))
         return all(equal(left[key], right[key]) for key in left)
+    if type(left) is str and type(right) is str:
+        charge_scan(min(len(left), len(right)))
     return type(left) is type(right) and bool(left == right)
 
 

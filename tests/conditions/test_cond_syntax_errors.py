@@ -55,7 +55,7 @@ def syntax_error(source: str, path: str = "") -> ConditionSyntaxError:
         ("abs(1, 2)", "too many arguments to call abs", 1),
         ("default(1, 2, 3)", "too many arguments to call default", 1),
         ("min()", "not enough arguments to call min", 1),
-        ("result matches '('", "error parsing regexp: missing ), unterminated subpattern at position 0", 8),
+        ("result matches '('", "error parsing regexp: missing closing ): `(`", 8),
         ("result.(1)", "expected name", 8),
         ("result.count()", "method calls are not supported (count)", 8),
         ("result | len", "the pipe operator | is not supported", 8),
