@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from typing import Any
+
+import re2
+from pydantic import ValidationError
 
 from canarykit.analysis import AnalysisRun, Metric
 from canarykit.analysis.run import MeasurementListener
-from canarykit.argo.documents import Source, read_documents, validate
+from canarykit.argo.documents import Source, field_path, read_documents, validate
+from canarykit.argo.metric_checks import (
+    check_literal_fields,
+    check_one_provider,
+    check_unique_name,
+    int_or_string,
+    metric_errors,
+)
 from canarykit.argo.models import UNSUPPORTED_PROVIDERS, AnalysisTemplateDocument, MetricSpec, snake_case
 from canarykit.argo.providers import build_provider
 from canarykit.argo.templating import check_tags, merge_arguments, substitute
 from canarykit.clock import Clock
-from canarykit.errors import ConditionSyntaxError, SpecError, UnsupportedFeature
+from canarykit.errors import SpecError, UnsupportedFeature
 from canarykit.providers.base import PrometheusOverride
 
 TEMPLATE_KINDS = ("AnalysisTemplate", "ClusterAnalysisTemplate")
@@ -28,6 +36,10 @@ class AnalysisTemplate:
         self.name = document.metadata.name
         self.spec = document.spec
         _check_supported(document)
+
+    def __repr__(self) -> str:
+        metrics = [metric.name for metric in self.spec.metrics]
+        return f"AnalysisTemplate(kind={self.kind!r}, name={self.name!r}, metrics={metrics!r})"
 
     @property
     def argument_names(self) -> tuple[str, ...]:
@@ -74,10 +86,14 @@ def _check_supported(document: AnalysisTemplateDocument) -> None:
     if not spec.metrics:
         raise SpecError("Analysis spec invalid: no metrics specified", "spec.metrics")
     for index, metric in enumerate(spec.metrics):
+        check_unique_name(spec.metrics, index)
+        check_one_provider(metric.provider, index)
         _check_metric_supported(metric, f"spec.metrics[{index}]")
         check_tags(
             metric.model_dump(by_alias=True, exclude_none=True), _names(document), f"spec.metrics[{index}]"
         )
+        check_literal_fields(metric, index)
+    _dry_run_names(document)
 
 
 def _names(document: AnalysisTemplateDocument) -> list[str]:
@@ -105,47 +121,46 @@ def _dry_run_names(document: AnalysisTemplateDocument) -> set[str]:
     names = [metric.name for metric in document.spec.metrics]
     matched: set[str] = set()
     for index, rule in enumerate(document.spec.dry_run):
-        hits = {name for name in names if re.search(rule.metric_name, name)}
+        hits = {name for name in names if _rule_matches(rule.metric_name, name)}
         if not hits:
             raise SpecError(f"Analysis spec invalid: dryRun[{index}]: Rule didn't match any metric name(s)")
         matched |= hits
     return matched
 
 
+def _rule_matches(pattern: str, name: str) -> bool:
+    """Go's `regexp.MatchString`, in linear time (RE2); an invalid pattern matches nothing, as in Argo."""
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options).search(name) is not None
+    except re2.error:
+        return False
+
+
 def _build_metric(
     index: int, spec: MetricSpec, values: Mapping[str, str], prometheus: PrometheusOverride, dry_run: bool
 ) -> Metric:
-    path = f"spec.metrics[{index}]"
-    resolved = MetricSpec.model_validate(
-        substitute(spec.model_dump(by_alias=True, exclude_none=True), values)
-    )
     try:
+        resolved = MetricSpec.model_validate(
+            substitute(spec.model_dump(by_alias=True, exclude_none=True), values)
+        )
+    except ValidationError as error:  # from None: pydantic's error would print the substituted values
+        where = f"spec.metrics[{index}].{field_path(error.errors()[0]['loc'])}"
+        raise SpecError("invalid after argument substitution", where) from None
+    with metric_errors(index):
         return Metric(
             name=resolved.name,
             provider=build_provider(resolved.provider, prometheus),
             query=resolved.provider.prometheus.query if resolved.provider.prometheus else None,
             interval=resolved.interval,
             initial_delay=resolved.initial_delay,
-            count=_int(resolved.count, 0),
+            count=int_or_string(resolved.count, 0),
             success_condition=resolved.success_condition,
             failure_condition=resolved.failure_condition,
-            failure_limit=_int(resolved.failure_limit, 0),
-            inconclusive_limit=_int(resolved.inconclusive_limit, 0),
-            consecutive_error_limit=_int(resolved.consecutive_error_limit, 4),
-            consecutive_success_limit=_int(resolved.consecutive_success_limit, 0),
+            failure_limit=int_or_string(resolved.failure_limit, 0),
+            inconclusive_limit=int_or_string(resolved.inconclusive_limit, 0),
+            consecutive_error_limit=int_or_string(resolved.consecutive_error_limit, 4),
+            consecutive_success_limit=int_or_string(resolved.consecutive_success_limit, 0),
             dry_run=dry_run,
         )
-    except ConditionSyntaxError as error:
-        raise error.with_path(f"{path}.{error.path}") from error
-    except SpecError as error:
-        raise SpecError(f"Analysis spec invalid: metrics[{index}]: {error.reason}", path) from error
-
-
-def _int(value: Any, default: int) -> int:
-    """Argo's int-or-string: a number, a numeric string, or 0 for any other string."""
-    if value is None:
-        return default
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    return int(text) if re.fullmatch(r"[+-]?\d+", text) else 0

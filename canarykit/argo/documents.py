@@ -2,57 +2,81 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from yaml.error import MarkedYAMLError
+from yaml.reader import ReaderError
 
+from canarykit.argo.sources import Source, read_source
+from canarykit.argo.yaml_limits import load_all
 from canarykit.errors import SpecError
 
-Source = str | os.PathLike[str]
+__all__ = ["Source", "field_path", "read_documents", "validate"]
+
 Model = TypeVar("Model", bound=BaseModel)
 
 
 def read_documents(source: Source) -> tuple[str, list[dict[str, Any]]]:
-    """The non-empty YAML documents of a file path or of YAML text, with a name for messages."""
-    name, text = _read(source)
-    try:
-        documents = [doc for doc in yaml.safe_load_all(text) if doc is not None]
-    except yaml.YAMLError as error:
-        raise SpecError(f"{name}: malformed YAML: {error}") from error
+    """The non-empty YAML documents of a file path or of YAML text, with a name for messages.
+
+    Every problem (size, encoding, YAML syntax, depth, aliases, a document that is not a mapping) is a
+    `SpecError` naming the source; its message never quotes the input's text.
+    """
+    name, data = read_source(source)
+    documents = parse_yaml(data, name)
     for index, document in enumerate(documents):
         if not isinstance(document, dict):
             raise SpecError(f"{name}: document {index} is not a mapping")
     return name, documents
 
 
-def _read(source: Source) -> tuple[str, str]:
-    if isinstance(source, os.PathLike) or _looks_like_path(source):
-        path = Path(source)
-        try:
-            return str(path), path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise SpecError(f"cannot read {path}: {error.strerror or error}") from error
-    return "<text>", str(source)
+def parse_yaml(data: bytes, name: str) -> list[Any]:
+    """The non-empty documents of `data`, through the bounded loader (`yaml_limits`)."""
+    try:
+        return [document for document in load_all(data) if document is not None]
+    except yaml.YAMLError as error:
+        raise SpecError(f"{name}: malformed YAML: {describe_yaml_error(error)}") from None
+    except (ValueError, LookupError, TypeError, OverflowError) as error:  # a YAML constructor on odd input
+        raise SpecError(f"{name}: malformed YAML: cannot build a value ({type(error).__name__})") from None
 
 
-def _looks_like_path(source: str) -> bool:
-    if "\n" in source or not source.strip():
-        return False
-    return os.path.exists(source) or ":" not in source
+def describe_yaml_error(error: yaml.YAMLError) -> str:
+    """What is wrong and where (line, column), without the snippet of input PyYAML would quote."""
+    if isinstance(error, ReaderError):
+        return f"{error.reason} (character #x{error.character:04x} at byte {error.position})"
+    if not isinstance(error, MarkedYAMLError):
+        return type(error).__name__
+    parts = [
+        f"{text}{_where(mark)}"
+        for text, mark in ((error.context, error.context_mark), (error.problem, error.problem_mark))
+        if text
+    ]
+    return ": ".join(parts) or "invalid YAML"
+
+
+class _Mark(Protocol):
+    line: int
+    column: int
+
+
+def _where(mark: _Mark | None) -> str:
+    return f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
 
 
 def validate(model: type[Model], document: dict[str, Any], name: str) -> Model:
-    """`model` built from `document`; the first problem becomes a `SpecError` naming its field path."""
+    """`model` built from `document`; the first problem becomes a `SpecError` naming its field path.
+
+    Raised `from None`: pydantic's error (and a traceback of it) would print the offending input values.
+    """
     try:
         return model.model_validate(document)
     except ValidationError as error:
         first = error.errors()[0]
         path = field_path(first["loc"])
-        raise SpecError(f"{name}: {path}: {_describe(first)}", path=path) from error
+        raise SpecError(f"{name}: {path}: {_describe(first)}", path=path) from None
 
 
 def field_path(location: Sequence[int | str]) -> str:
@@ -67,7 +91,9 @@ def field_path(location: Sequence[int | str]) -> str:
 
 
 def _is_union_tag(part: str) -> bool:
-    return part in ("int", "str", "function-after", "function-plain") or part.startswith("literal[")
+    return part in ("int", "str", "dict", "list", "function-after", "function-plain") or part.startswith(
+        "literal["
+    )
 
 
 def _describe(error: Any) -> str:

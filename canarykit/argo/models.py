@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from pydantic.alias_generators import to_camel
 
 # Providers Argo knows and canarykit does not implement: naming one is an UnsupportedFeature, not a typo.
@@ -62,13 +63,37 @@ class Argument(ArgoModel):
 
 
 class Header(ArgoModel):
+    """A request header; its value (a token, often) never appears in `repr()`."""
+
     key: str
-    value: str
+    value: str = Field(repr=False)
 
 
 class BasicAuth(ArgoModel):
+    """Basic-auth credentials; the password never appears in `repr()`."""
+
     username: str = ""
-    password: str = ""
+    password: str = Field(default="", repr=False)
+
+
+class HiddenUserinfo(ArgoModel):
+    """`repr()` shows the `address`/`url` field without the password of its `user:password@` part."""
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            yield name, without_password(value) if name in ("address", "url") else value
+
+
+def without_password(url: str) -> str:
+    """`url` with the password of its `user:password@` part replaced by `***`."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        scheme, rest = "", url
+    end = min((index for index in map(rest.find, "/?#") if index >= 0), default=len(rest))
+    userinfo, at, host = rest[:end].rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    return f"{scheme}{separator}{userinfo.split(':', 1)[0]}:***@{host}{rest[end:]}"
 
 
 class Authentication(ArgoModel):
@@ -83,7 +108,7 @@ class RangeQuery(ArgoModel):
     step: str = ""
 
 
-class PrometheusSpec(ArgoModel):
+class PrometheusSpec(HiddenUserinfo):
     address: str = ""
     query: str = ""
     timeout: int | None = Field(default=None, ge=0)
@@ -93,12 +118,12 @@ class PrometheusSpec(ArgoModel):
     range_query: RangeQuery | None = None
 
 
-class WebSpec(ArgoModel):
+class WebSpec(HiddenUserinfo):
     url: str
     method: str = "GET"
     headers: tuple[Header, ...] = ()
     body: str | None = None
-    json_body: Any = None
+    json_body: JsonValue = None
     timeout_seconds: int | None = Field(default=None, ge=0)
     json_path: str = "{$}"
     insecure: bool = False
@@ -164,6 +189,8 @@ class AnalysisTemplateSpec(ArgoModel):
 class Metadata(Loose):
     name: str = ""
     namespace: str | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
 
 
 class AnalysisTemplateDocument(ArgoModel):

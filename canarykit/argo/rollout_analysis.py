@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from canarykit.argo.analysis_template import AnalysisTemplate
-from canarykit.argo.models import TemplateRef
+from canarykit.argo.models import TemplateRef, snake_case
 from canarykit.argo.rollout_models import (
     ArgumentValueFrom,
     RolloutAnalysis,
@@ -16,6 +16,7 @@ from canarykit.argo.rollout_models import (
 )
 from canarykit.errors import ArgumentError, SpecError, UnsupportedFeature
 
+VALUE_FROM_KINDS = ("secretKeyRef", "fieldRef", "podTemplateHashValue")
 INVALID_ARGS = "Analyses arguments must refer to valid object metadata supported by downwardAPI"
 _METADATA_KEY = re.compile(r"metadata\.(labels|annotations)\['(.*)'\]")
 
@@ -89,17 +90,43 @@ def check_analysis(
     path: str,
     inline: bool,
 ) -> None:
-    """Argo's checks on an analysis: every template arg resolvable; step analyses must end."""
+    """Argo's checks on an analysis: unique metric names, every template arg resolvable; step analyses end."""
     if analysis.dry_run:
         raise UnsupportedFeature("dryRun on a Rollout analysis is not supported", f"{path}.dryRun")
+    _check_unique_metrics(templates, path)
     supplied = {argument.name for argument in analysis.args}
     for template in templates:
-        for argument in template.spec.args:
-            if argument.value is None and argument.value_from is None and argument.name not in supplied:
+        for index, argument in enumerate(template.spec.args):
+            if argument.value is not None or argument.name in supplied:
+                continue
+            if argument.value_from is None:
                 message = f"AnalysisTemplate {template.name}: args.{argument.name} was not resolved"
                 raise ArgumentError(message, f"{path}.args")
+            raise UnsupportedFeature(_value_from_message(template, index), f"{path}.args")
         if inline:
             _check_finite(template, path)
+
+
+def _check_unique_metrics(templates: tuple[AnalysisTemplate, ...], path: str) -> None:
+    """Argo's `flattenMetrics`: the templates of one analysis run share one namespace of metric names."""
+    seen: set[str] = set()
+    for template in templates:
+        for metric in template.spec.metrics:
+            if metric.name in seen:
+                raise SpecError(f"two metrics have the same name '{metric.name}'", f"{path}.templates")
+            seen.add(metric.name)
+
+
+def _value_from_message(template: AnalysisTemplate, index: int) -> str:
+    """A template arg read from the cluster (a Secret, a field) that the Rollout does not give a value."""
+    argument = template.spec.args[index]
+    source = argument.value_from
+    kinds = [kind for kind in VALUE_FROM_KINDS if getattr(source, snake_case(kind), None) is not None]
+    field = f"spec.args[{index}].valueFrom" + (f".{kinds[0]}" if kinds else "")
+    return (
+        f"AnalysisTemplate {template.name}: {field} is not supported (canarykit reads nothing from the "
+        f"cluster): give args.{argument.name} a value in the Rollout's analysis args"
+    )
 
 
 def _check_finite(template: AnalysisTemplate, path: str) -> None:

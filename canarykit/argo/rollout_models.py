@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, JsonValue
 
+from canarykit.argo.header_route import SetHeaderRouteModel
 from canarykit.argo.models import (
     ArgoModel,
     DryRun,
@@ -87,7 +88,7 @@ class CanaryStepModel(ArgoModel):
     set_canary_scale: SetCanaryScaleModel | None = None
     analysis: RolloutAnalysis | None = None
     experiment: Loose | None = None
-    set_header_route: Loose | None = None
+    set_header_route: SetHeaderRouteModel | None = None
     set_mirror_route: Loose | None = None
     plugin: Loose | None = None
 
@@ -161,7 +162,7 @@ class RollbackWindow(ArgoModel):
 class RolloutSpecModel(ArgoModel):
     replicas: int = Field(default=1, ge=0)
     selector: LabelSelector | None = None
-    template: dict[str, Any] | None = None
+    template: dict[str, JsonValue] | None = None
     workload_ref: Loose | None = None
     min_ready_seconds: int = Field(default=0, ge=0)
     strategy: StrategyModel = StrategyModel()

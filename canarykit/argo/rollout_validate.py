@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from canarykit.argo.models import IntOrString, snake_case
+from canarykit.argo.pod_template import check_pod_template
 from canarykit.argo.rollout_models import (
     UNSUPPORTED_ROUTERS,
     CanaryStrategyModel,
@@ -41,7 +44,8 @@ def _check_selector(spec: RolloutSpecModel) -> None:
         raise SpecError(MISSING_FIELD.format(".spec.selector"), "spec.selector")
     if not selector.match_labels and not selector.match_expressions:
         raise SpecError("empty selector is invalid for deployment", "spec.selector")
-    template = spec.template or {}
+    check_pod_template(spec.template)
+    template: Mapping[str, Any] = spec.template or {}  # its shape was checked just above
     if not (template.get("spec") or {}).get("containers"):
         raise SpecError("Required value", "spec.template.spec.containers")
     labels = (template.get("metadata") or {}).get("labels") or {}

@@ -46,6 +46,11 @@ def tags_in(document: Any) -> list[str]:
     return [match.strip() for match in _TAG.findall(json.dumps(document))]
 
 
+def has_tags(value: Any) -> bool:
+    """Whether `value` is a string holding a `{{...}}` tag."""
+    return isinstance(value, str) and _TAG.search(value) is not None
+
+
 def check_tags(document: Any, declared: Sequence[str], path: str) -> None:
     """Fail early on tags that could never resolve: not `args.*`, or naming an undeclared arg."""
     for tag in tags_in(document):
