@@ -1,13 +1,24 @@
-"""Helpers for the nginx tests: tiny named backends and a client that opens a new connection per request."""
+"""Helpers for the nginx tests: tiny named backends, a client that opens a new connection per request,
+nginx started again on a config left in place, and waiting for a file to hold what a process will write."""
 
 from __future__ import annotations
 
 import http.client
+import signal
+import subprocess
 import threading
+import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from canarykit.local.nginx_config import WORKER_PROCESSES, find_nginx, nginx_command
+from canarykit.local.processes import answers_ok, child_pids, stop_gracefully
+from canarykit.system import wait_until_ready
+
+_POLL_SECONDS = 0.01
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -76,3 +87,48 @@ def split(port: int, requests: int = 100) -> Counter[str]:
         status, text = fetch(port)
         answers[text if status == 200 else f"HTTP {status}"] += 1
     return answers
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+    """Poll `condition` until it holds; `AssertionError` naming `what` after `timeout` seconds."""
+    give_up = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > give_up:
+            raise AssertionError(f"still waiting after {timeout:g} s for {what}")
+        time.sleep(_POLL_SECONDS)
+
+
+def wait_for_lines(path: Path, count: int, timeout: float = 10.0) -> list[str]:
+    """The lines of `path` once it holds at least `count` complete lines (nginx logs after it answers)."""
+    lines: list[str] = []
+
+    def written() -> bool:
+        nonlocal lines
+        try:
+            text = path.read_text()
+        except FileNotFoundError:
+            return False
+        lines = text[: text.rfind("\n") + 1].splitlines()
+        return len(lines) >= count
+
+    wait_for(written, f"{count} lines in {path}", timeout)
+    return lines
+
+
+@contextmanager
+def nginx_on(workdir: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """nginx run again on the config `NginxServer` left in `workdir`, not rewriting its include file."""
+    command = nginx_command(find_nginx(), workdir, "-g", "daemon off;")
+    with (workdir / "logs" / "nginx.out").open("ab") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+    def serving() -> bool:
+        return len(child_pids(process.pid)) >= WORKER_PROCESSES and answers_ok(port, "/stub_status")
+
+    try:
+        started = wait_until_ready(process, serving, 10.0, _POLL_SECONDS)
+        assert started, f"nginx did not start on port {port}: {(workdir / 'logs' / 'error.log').read_text()}"
+        yield process
+    finally:
+        if process.poll() is None:
+            stop_gracefully(process, signal.SIGQUIT, 10.0)

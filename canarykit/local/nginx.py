@@ -22,6 +22,7 @@ from types import TracebackType
 from canarykit.errors import CanaryError
 from canarykit.local.nginx_config import (
     LOG_FORMAT,
+    WORKER_PROCESSES,
     NginxNotFound,
     find_nginx,
     nginx_command,
@@ -203,10 +204,13 @@ class NginxServer:
             )
 
     def _wait_ready(self, process: subprocess.Popen[bytes], port: int) -> bool:
-        """True once stub_status answers 200; False if nginx exits; raises after 10 s."""
-        ready = wait_until_ready(
-            process, lambda: answers_ok(port, "/stub_status"), _READY_TIMEOUT, _POLL_SECONDS
-        )
+        """True once all workers run and stub_status answers 200; False if nginx exits; raises after 10 s."""
+
+        # All workers, not just the first to answer: a reload before the next fork would look done too early.
+        def serving() -> bool:
+            return len(child_pids(process.pid)) >= WORKER_PROCESSES and answers_ok(port, "/stub_status")
+
+        ready = wait_until_ready(process, serving, _READY_TIMEOUT, _POLL_SECONDS)
         if ready is not None:
             return ready
         raise NginxStartError(

@@ -19,6 +19,7 @@ from canarykit.errors import CanaryError
 from canarykit.system import find_program
 
 LOG_FORMAT = "$msec|$status|$request_time|$upstream_addr|$request_method|$uri"
+WORKER_PROCESSES = 2
 TEMP_PATHS = {"client_body": "body", "proxy": "proxy", "fastcgi": "fcgi", "uwsgi": "uwsgi", "scgi": "scgi"}
 """nginx's temp path directives and their directories under `tmp/`."""
 
@@ -47,7 +48,8 @@ def render_nginx_conf(port: int, upstream: str, user_line: str = "") -> str:
     """`nginx.conf` listening on 127.0.0.1:`port` and proxying to `upstream`, after `user_line` (or none)."""
     temp = "\n".join(f"    {key}_temp_path tmp/{sub};" for key, sub in TEMP_PATHS.items())
     return (
-        f"{user_line}worker_processes 2;\npid logs/nginx.pid;\nerror_log logs/error.log notice;\n"
+        f"{user_line}worker_processes {WORKER_PROCESSES};\n"
+        "pid logs/nginx.pid;\nerror_log logs/error.log notice;\n"
         "events { worker_connections 256; }\n"
         "http {\n"
         f"{temp}\n"

@@ -3,29 +3,44 @@
     router = NginxUpstreamRouter("/etc/nginx/conf.d/app-upstream.conf", "127.0.0.1:8001", "127.0.0.1:8002")
     router.set_weight(25)  # writes `server 127.0.0.1:8001 weight=75; server 127.0.0.1:8002 weight=25;`
 
-`set_weight` writes the file atomically, runs the check command (`nginx -t`), then the reload command
-(`nginx -s reload`); if either fails, the previous file is put back and `RoutingError` is raised.
-nginx rejects `weight=0`, so a zero share marks that server `down`. `get_weight` reads the file back.
-The block has a `zone`: all workers share one smooth weighted round-robin; every 100 requests split exactly.
+`set_weight` marks the file unconfirmed (`<include>.unconfirmed`), writes it atomically, runs the check
+(`nginx -t`) and reload (`nginx -s reload`) commands, then clears the mark. A failure never leaves the file
+nearer the canary: a failed move toward stable keeps the new file, one away from it restores the old one.
+nginx rejects `weight=0`, so a zero share is `down`. The block's `zone` splits every 100 requests exactly.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import re
-import shutil
-import subprocess
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
+from canarykit.clock import Clock, SystemClock
 from canarykit.errors import RoutingError, SpecError
-from canarykit.files import replace_atomically
-from canarykit.system import find_program
+from canarykit.traffic.commands import run_command
+from canarykit.traffic.upstream_file import (
+    UPSTREAM_NAME,
+    canary_weight_or_none,
+    check_server,
+    parse_canary_weight,
+    read_or_none,
+    remove,
+    render_upstream,
+    write_atomically,
+)
+from canarykit.traffic.upstream_state import (
+    PendingMarker,
+    PendingWrite,
+    UpstreamState,
+    WeightMove,
+    WeightUnconfirmed,
+    unconfirmed_message,
+)
 
-_INSTALL_HINT = 'install nginx ("sudo apt-get install --no-install-recommends nginx") or give its full path'
-_UPSTREAM_NAME = re.compile(r"[A-Za-z0-9_.-]+")
-_SERVER_FORBIDDEN = re.compile(r"[\s;{}#'\"\\]")
+__all__ = ["NginxUpstreamRouter", "UpstreamState", "WeightUnconfirmed"]
 
 
 class NginxUpstreamRouter:
@@ -34,6 +49,12 @@ class NginxUpstreamRouter:
     `stable` and `canary` are nginx server addresses (`host:port`). `check_command` and `reload_command` run
     without a shell, each within `timeout` seconds; pass e.g. `("nginx", "-p", prefix, "-c", conf, "-t")` or
     `("sudo", "nginx", "-s", "reload")`. A bare `nginx` not on PATH is also looked for in /usr/sbin.
+
+    Failures fail toward stable: a failed or interrupted `set_weight(w)` leaves min(previous, w) on disk.
+    `state()` returns an `UpstreamState`: the weight on disk (`desired_weight`), whether a reload confirmed
+    it (`confirmed`), the weight last confirmed and when the unconfirmed write began. `get_weight()` returns
+    the confirmed weight, or raises `WeightUnconfirmed` (a `RoutingError`) while nobody can tell what nginx
+    serves. `clock` stamps unconfirmed writes.
     """
 
     def __init__(
@@ -45,139 +66,136 @@ class NginxUpstreamRouter:
         check_command: Sequence[str] = ("nginx", "-t"),
         reload_command: Sequence[str] = ("nginx", "-s", "reload"),
         timeout: float = 10.0,
+        clock: Clock | None = None,
     ) -> None:
-        _check_server(stable, "stable")
-        _check_server(canary, "canary")
+        check_server(stable, "stable")
+        check_server(canary, "canary")
         if stable == canary:
             raise SpecError(f"stable and canary are the same server {stable!r}", "canary")
-        if not _UPSTREAM_NAME.fullmatch(upstream):
-            raise SpecError(
-                f"upstream name must match {_UPSTREAM_NAME.pattern}, got {upstream!r}", "upstream"
-            )
+        if not UPSTREAM_NAME.fullmatch(upstream):
+            raise SpecError(f"upstream name must match {UPSTREAM_NAME.pattern}, got {upstream!r}", "upstream")
         if not check_command or not reload_command:
             raise SpecError("check_command and reload_command must not be empty")
         self.include_path = Path(include_path)
-        self.stable = stable
-        self.canary = canary
-        self.upstream = upstream
+        self.stable, self.canary, self.upstream = stable, canary, upstream
         self.check_command = tuple(str(part) for part in check_command)
         self.reload_command = tuple(str(part) for part in reload_command)
         self.timeout = timeout
-        self._lock = threading.Lock()
+        self._clock = clock or SystemClock()
+        self._marker = PendingMarker(self.include_path)
+        self._lock = threading.RLock()
+
+    @property
+    def marker_path(self) -> Path:
+        """The file whose presence means the include file is not confirmed by a reload."""
+        return self._marker.path
 
     def render(self, weight: int) -> str:
         """The include file's text for `weight` percent on the canary."""
-        _check_weight(weight)
-        return (
-            "# Written by canarykit (NginxUpstreamRouter); it is rewritten on every weight change.\n"
-            f"upstream {self.upstream} {{\n"
-            f"    zone canarykit_{self.upstream} 64k;  # one shared round-robin state for all workers\n"
-            f"    server {self.stable} {_share(100 - weight)};  # stable\n"
-            f"    server {self.canary} {_share(weight)};  # canary\n"
-            "    keepalive 8;\n"
-            "}\n"
-        )
+        return render_upstream(self.upstream, self.stable, self.canary, weight)
 
     def write(self, weight: int) -> None:
-        """Write the include file only (no check, no reload): for a config written before nginx starts."""
-        _write_atomically(self.include_path, self.render(weight))
-
-    def set_weight(self, weight: int) -> None:
-        """Write, check and reload; on a failure put the previous file back and raise `RoutingError`."""
+        """Write the file as confirmed, without check or reload: for a config written before nginx starts."""
         text = self.render(weight)
         with self._lock:
-            previous = _read_or_none(self.include_path)
-            _write_atomically(self.include_path, text)
-            failure = self._run(self.check_command)
-            if failure is not None:
-                self._restore(previous)
-                raise RoutingError(
-                    f"weight {weight} not applied (check failed), previous file restored: {failure}"
-                )
-            failure = self._run(self.reload_command)
-            if failure is not None:
-                self._restore(previous)
-                again = self._run(self.reload_command)
-                note = "" if again is None else f"; reloading the restored file failed too: {again}"
-                raise RoutingError(
-                    f"weight {weight} not applied (reload failed), previous file restored: {failure}{note}"
-                )
+            write_atomically(self.include_path, text)
+            self._marker.clear()
+
+    def set_weight(self, weight: int) -> None:
+        """Write, check and reload; on a failure leave the weight nearer stable and raise `RoutingError`."""
+        text = self.render(weight)
+        with self._lock:
+            move = self._begin(weight)
+            try:
+                write_atomically(self.include_path, text)
+            except RoutingError:  # the file did not change (a full disk, say): the marker goes back too
+                with contextlib.suppress(RoutingError):
+                    self._marker.put_back(move.prior)
+                raise
+            stage, failure = self._check_and_reload(move)
+            if failure is None:
+                self._marker.clear()
+                return
+            raise self._after_failure(move, stage, failure)
+
+    def state(self) -> UpstreamState:
+        """The include file's weight and whether nginx is confirmed to serve it; `RoutingError` if none."""
+        with self._lock:
+            text = read_or_none(self.include_path)
+            if text is None:
+                raise RoutingError(f"{self.include_path} does not exist: no weight was set yet")
+            weight = parse_canary_weight(text, self.include_path, self.upstream, self.stable, self.canary)
+            pending = self._marker.read()
+        if pending is None:
+            return UpstreamState(weight, True, weight, None)
+        return UpstreamState(weight, False, pending.last_confirmed, pending.written_at)
 
     def get_weight(self) -> int:
-        """The canary weight written in the include file; `RoutingError` if it is missing or unparsable."""
-        text = _read_or_none(self.include_path)
-        if text is None:
-            raise RoutingError(f"{self.include_path} does not exist: no weight was set yet")
-        if not re.search(rf"^\s*upstream\s+{re.escape(self.upstream)}\s*\{{", text, re.MULTILINE):
-            raise RoutingError(f"{self.include_path} holds no `upstream {self.upstream}` block")
-        canary, stable = self._share_of(text, self.canary), self._share_of(text, self.stable)
-        if canary + stable != 100:
-            raise RoutingError(f"{self.include_path}: stable {stable} + canary {canary} is not 100")
-        return canary
+        """The weight nginx serves; `WeightUnconfirmed` if unknown, `RoutingError` for a bad file."""
+        state = self.state()
+        if not state.confirmed:
+            raise WeightUnconfirmed(unconfirmed_message(state, self.include_path), state)
+        return state.desired_weight
 
-    def _share_of(self, text: str, server: str) -> int:
-        pattern = rf"^\s*server\s+{re.escape(server)}\s+(?:weight=(\d+)|(down))\s*;"
-        found = re.search(pattern, text, re.MULTILINE)
-        if found is None:
-            raise RoutingError(f"{self.include_path}: no parsable `server {server}` line")
-        return 0 if found.group(2) else int(found.group(1))
+    def _begin(self, weight: int) -> WeightMove:
+        """Read what is on disk and write the marker, durably, before the include file changes."""
+        previous = read_or_none(self.include_path)
+        previous_weight = canary_weight_or_none(previous, self.upstream, self.stable, self.canary)
+        prior = self._marker.read()
+        last_confirmed = previous_weight if prior is None else prior.last_confirmed
+        pending = PendingWrite(weight, last_confirmed, self._clock.now())
+        self._marker.write(pending)
+        return WeightMove(weight, previous, previous_weight, prior, pending)
 
-    def _restore(self, previous: str | None) -> None:
-        if previous is None:
-            self.include_path.unlink(missing_ok=True)
-        else:
-            _write_atomically(self.include_path, previous)
-
-    def _run(self, command: tuple[str, ...]) -> str | None:
-        """None when `command` exits 0, otherwise what went wrong (with nginx's stderr)."""
-        argv = [_resolve(command[0]), *command[1:]]
+    def _check_and_reload(self, move: WeightMove) -> tuple[str, str | None]:
+        """The stage that failed and why, or ("", None); an interrupted move away from stable is undone."""
         try:
-            done = subprocess.run(argv, capture_output=True, text=True, timeout=self.timeout, check=False)
-        except FileNotFoundError:
-            return f"{command[0]!r} not found: {_INSTALL_HINT}"
-        except subprocess.TimeoutExpired:
-            return f"`{' '.join(command)}` timed out after {self.timeout:g} s"
-        except OSError as error:
-            return f"`{' '.join(command)}` could not run: {error}"
-        if done.returncode == 0:
-            return None
-        output = (done.stderr.strip() or done.stdout.strip() or "(no output)").replace("\n", " | ")
-        return f"`{' '.join(command)}` exited {done.returncode}: {output}"
+            for stage, command in (("check", self.check_command), ("reload", self.reload_command)):
+                failure = run_command(command, self.timeout)
+                if failure is not None:
+                    return stage, failure
+        except BaseException:  # SystemExit, KeyboardInterrupt: the marker stays, the file fails toward stable
+            if not move.keeps_new_file:
+                with contextlib.suppress(RoutingError):
+                    self._put_back(move)
+            raise
+        return "", None
 
+    def _after_failure(self, move: WeightMove, stage: str, failure: str) -> RoutingError:
+        """Leave min(previous, new) on disk; the error says what is there and whether it is confirmed."""
+        weight = move.weight
+        if move.keeps_new_file:
+            return self._error(
+                f"weight {weight} written but not confirmed ({stage} failed); kept as nearer stable, "
+                "any nginx start or reload serves it",
+                failure,
+            )
+        self._put_back(move)
+        if stage == "check":  # nginx did not reload: it serves what it served before
+            self._marker.put_back(move.prior)
+            return self._error(f"weight {weight} not applied (check failed), previous file restored", failure)
+        again = run_command(self.reload_command, self.timeout)
+        if again is None:
+            self._marker.clear()
+            return self._error(
+                f"weight {weight} not applied (reload failed), previous file restored and reloaded", failure
+            )
+        note = f"{failure}; reloading the restored file failed too: {again}"
+        return self._error(f"weight {weight} not applied (reload failed), previous file restored", note)
 
-def _share(weight: int) -> str:
-    return f"weight={weight}" if weight else "down"  # nginx rejects weight=0
+    def _put_back(self, move: WeightMove) -> None:
+        """The previous include file back (or none, as before), the marker naming its weight."""
+        self._marker.write(replace(move.pending, weight=move.previous_weight))
+        if move.previous is None:
+            remove(self.include_path)
+        else:
+            write_atomically(self.include_path, move.previous)
 
-
-def _check_weight(weight: int) -> None:
-    if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 100:
-        raise SpecError(f"weight must be an integer from 0 to 100, got {weight!r}", "weight")
-
-
-def _check_server(server: str, field: str) -> None:
-    if not isinstance(server, str) or not server or _SERVER_FORBIDDEN.search(server):
-        raise SpecError(f"{field} must be an nginx server address like 127.0.0.1:8080, got {server!r}", field)
-
-
-def _resolve(binary: str) -> str:
-    """`binary` itself when it is a path or on PATH, else where `find_program` finds it (e.g. /usr/sbin)."""
-    if os.sep in binary or shutil.which(binary):
-        return binary
-    return find_program(binary) or binary
-
-
-def _read_or_none(path: Path) -> str | None:
-    try:
-        return path.read_text()
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise RoutingError(f"cannot read {path}: {error}") from error
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Readers (nginx -t, a reload) see the old file or the new, never half of one; its mode is kept."""
-    try:
-        replace_atomically(path, text.encode("utf-8"))
-    except OSError as error:
-        raise RoutingError(f"cannot write {path}: {error}") from error
+    def _error(self, what: str, failure: str) -> RoutingError:
+        """`what` happened, then what is on disk now; `WeightUnconfirmed` if nginx may not serve it."""
+        try:
+            state = self.state()
+        except RoutingError as unreadable:
+            return RoutingError(f"{what}: {unreadable}: {failure}")
+        message = f"{what}: {self.include_path} holds {state.describe()}: {failure}"
+        return RoutingError(message) if state.confirmed else WeightUnconfirmed(message, state)

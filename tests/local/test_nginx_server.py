@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from nginx_support import backends, fetch, split
+from nginx_support import backends, fetch, split, wait_for_lines
 
 from canarykit.errors import CanaryError
 from canarykit.local.nginx import LOG_FORMAT, NginxNotFound, NginxServer, NginxStartError, find_nginx
@@ -116,7 +116,7 @@ def test_router_moves_traffic_and_access_log_has_the_canarykit_format(
         assert split(server.port, 10) == {"canary": 10}
         assert fetch(server.port, "POST", b"x" * 300_000) == (200, "canary got 300000 bytes")
         fetch(server.port)
-        lines = server.access_log_path.read_text().splitlines()
+        lines = wait_for_lines(server.access_log_path, 12)  # nginx logs a request after answering it
     canary = re.escape(servers[1])
     assert len(lines) == 12
     pattern = rf"\d+\.\d{{3}}\|200\|\d+\.\d{{3}}\|{canary}\|(GET|POST)\|/"

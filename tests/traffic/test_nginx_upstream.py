@@ -14,6 +14,7 @@ from nginx_support import backends, fetch, split
 from canarykit.errors import RoutingError, SpecError
 from canarykit.local.nginx import NginxServer, find_nginx
 from canarykit.traffic import NginxUpstreamRouter, TrafficRouter
+from canarykit.traffic.nginx_upstream import UpstreamState, WeightUnconfirmed
 
 
 @pytest.fixture(scope="module")
@@ -123,9 +124,11 @@ def test_failing_check_keeps_the_old_file_and_config(nginx: NginxServer, servers
     router = NginxUpstreamRouter(nginx.upstream_path, *servers, check_command=check)
     with pytest.raises(RoutingError, match='unknown directive "this_is_not_nginx"') as caught:
         router.set_weight(50)
-    assert "previous file restored" in str(caught.value)
+    assert type(caught.value) is RoutingError  # a failed check changed nothing nginx serves
+    assert f"previous file restored: {nginx.upstream_path} holds weight 25, confirmed: " in str(caught.value)
     assert nginx.upstream_path.read_bytes() == before
     assert router.get_weight() == 25
+    assert router.state() == UpstreamState(25, True, 25, None) and not router.marker_path.exists()
     assert split(nginx.port, 100) == {"stable": 75, "canary": 25}
 
 
@@ -162,21 +165,29 @@ def test_failing_reload_restores_the_file(nginx: NginxServer, servers: tuple[str
     router = NginxUpstreamRouter(
         nginx.upstream_path, *servers, check_command=nginx.check_command, reload_command=reload
     )
-    with pytest.raises(RoutingError, match=r"weight 60 not applied \(reload failed\)") as caught:
+    with pytest.raises(WeightUnconfirmed, match=r"weight 60 not applied \(reload failed\)") as caught:
         router.set_weight(60)
     assert 'invalid option: "-s bogus"' in str(caught.value)
     assert "reloading the restored file failed too" in str(caught.value)
+    assert "holds weight 25, unconfirmed (last confirmed 25)" in str(caught.value)
     assert nginx.upstream_path.read_bytes() == before
     assert split(nginx.port, 100) == {"stable": 75, "canary": 25}
+    with pytest.raises(WeightUnconfirmed, match="cannot tell what nginx serves"):
+        router.get_weight()
+    move(nginx, nginx.router(), 25)  # a reload that works confirms the file again
+    assert router.get_weight() == 25
 
 
-def test_reload_of_a_stopped_nginx_fails_and_restores(nginx: NginxServer) -> None:
+def test_reload_of_a_stopped_nginx_fails_restores_and_cannot_tell_what_is_served(nginx: NginxServer) -> None:
     router = nginx.router()
     move(nginx, router, 25)
     nginx.stop()
-    with pytest.raises(RoutingError, match=r"logs/nginx\.pid"):
+    with pytest.raises(WeightUnconfirmed, match=r"logs/nginx\.pid") as caught:
         router.set_weight(50)
-    assert router.get_weight() == 25
+    assert caught.value.state.desired_weight == 25 and not caught.value.state.confirmed
+    assert router.state().desired_weight == 25
+    with pytest.raises(WeightUnconfirmed, match="not confirmed by a reload"):
+        router.get_weight()
 
 
 def test_missing_binary_and_timeout(tmp_path: Path) -> None:
