@@ -17,6 +17,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ReadTimeoutError
 
 from canarykit.errors import ProviderError, SpecError
+from canarykit.providers.watchdog import headers_deadline
 
 _CHUNK_BYTES = 64 * 1024
 
@@ -82,27 +83,27 @@ def send(
     # requests hands a urllib3 Timeout to urllib3 as is; `total` bounds connect plus waiting for the headers.
     timeout: Any = urllib3.Timeout(total=_left(deadline, where))
     try:
-        response = session.request(
-            method,
-            url,
-            headers=dict(headers),
-            verify=verify,
-            stream=True,
-            timeout=timeout,
-            **payload,
-        )
-    except requests.Timeout:
-        raise _timeout(deadline, where) from None
-    except requests.exceptions.SSLError as exc:
-        raise ProviderError(f"TLS error talking to {where}: {_cause(exc)}") from None
-    except requests.ConnectionError as exc:
-        raise ProviderError(f"cannot connect to {where}: {_cause(exc)}") from None
+        with headers_deadline(deadline.remaining()):
+            response = session.request(
+                method, url, headers=dict(headers), verify=verify, stream=True, timeout=timeout, **payload
+            )
     except requests.RequestException as exc:
-        raise ProviderError(f"HTTP request to {where} failed: {_cause(exc)}") from None
+        raise _request_fault(exc, deadline, where) from None
     with response:
         _check_length(response, max_bytes, where)
         body = _read_body(response, deadline, where, max_bytes)
     return Reply(response.status_code, response.reason or "", body)
+
+
+def _request_fault(exc: requests.RequestException, deadline: Deadline, where: str) -> ProviderError:
+    """What went wrong before the headers came: a timeout (the watchdog's too), TLS, the connection."""
+    if isinstance(exc, requests.Timeout) or deadline.remaining() <= 0:
+        return _timeout(deadline, where)
+    if isinstance(exc, requests.exceptions.SSLError):
+        return ProviderError(f"TLS error talking to {where}: {_cause(exc)}")
+    if isinstance(exc, requests.ConnectionError):
+        return ProviderError(f"cannot connect to {where}: {_cause(exc)}")
+    return ProviderError(f"HTTP request to {where} failed: {_cause(exc)}")
 
 
 def _check_length(response: requests.Response, max_bytes: int, where: str) -> None:

@@ -20,6 +20,7 @@ from canarykit.providers.limits import (
 )
 from canarykit.providers.prometheus_answer import Answer, Reading, Series, series_of, value_of
 from canarykit.providers.redaction import Redactor
+from canarykit.providers.watchdog import deadline_session
 from canarykit.values import format_float
 
 __all__ = ["PrometheusProvider", "Series"]
@@ -57,7 +58,7 @@ class PrometheusProvider:
         self._auth, basic = choose_auth(headers or {}, bearer_token, basic_auth, userinfo)
         self._headers = {**(headers or {}), **auth_header(bearer_token, basic)}
         self._redactor = Redactor(secrets_of(self._headers, bearer_token, basic, userinfo))
-        self._session = session if session is not None else requests.Session()
+        self._session = session if session is not None else deadline_session()
 
     def __repr__(self) -> str:
         where = _http.safe_url(self.address)

@@ -24,6 +24,7 @@ from canarykit.providers.limits import (
     parse_json,
 )
 from canarykit.providers.redaction import Redactor
+from canarykit.providers.watchdog import deadline_session
 from canarykit.values import format_float
 
 _METHODS = ("GET", "POST", "PUT")
@@ -63,7 +64,7 @@ class WebProvider:
         given = {**(headers or {}), **auth_header(None, basic)}
         self._redactor = Redactor(secrets_of(given, None, userinfo))
         self._headers = _request_headers(given, json_body is not None)
-        self._session = session if session is not None else requests.Session()
+        self._session = session if session is not None else deadline_session()
 
     def __repr__(self) -> str:
         where = _http.safe_url(self.url)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from canarykit.errors import CanaryError, StateError, StateLocked, UnexpectedError
+from canarykit.errors import CanaryError, StateLocked, UnexpectedError
 from canarykit.interrupts import Interrupted
 from canarykit.rollout.completion import send_traffic_to_stable
 from canarykit.rollout.remote import RemoteControl
@@ -76,7 +76,7 @@ def stop_durably(rollout: Rollout, reason: str, to_stable: bool) -> None:
         return  # nothing moved yet: the record stays as it is, resumable
     try:
         rollout.abort(reason)
-    except StateError as fault:  # the disk is full or read-only: traffic first, then report
+    except Exception as fault:  # the disk is full or read-only: traffic first, then report
         log.error("%s: could not save the abort: %s", rollout.name, fault)
     if to_stable and status.aborted and status.scale_down_at is None:
         try:

@@ -19,7 +19,7 @@ from canarykit.rollout.edges import check_edges
 from canarykit.rollout.listeners import EventListener, EventLog
 from canarykit.rollout.remote import discard_stale_commands
 from canarykit.rollout.result import RolloutResult
-from canarykit.rollout.resume import check_resume_policy, initial_status
+from canarykit.rollout.resume import check_resume_policy, initial_status, router_disagrees
 from canarykit.rollout.rollback import ONCE, Backoff
 from canarykit.rollout.status import RolloutPhase, RolloutStatus
 from canarykit.rollout.step_actions import check_header_routes
@@ -114,6 +114,8 @@ class Rollout:
                 )
                 if self.on_resume == "rollback" and not status.aborted:
                     self.stepper.abort("resumed after an interruption with on_resume='rollback'")
+                if (mismatch := router_disagrees(self.router, status)) is not None:
+                    self.stepper.abort(mismatch)
         self.deliver_events()
 
     def advance(self) -> float | None:

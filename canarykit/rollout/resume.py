@@ -10,6 +10,7 @@ from canarykit.rollout.status import RolloutStatus
 
 if TYPE_CHECKING:
     from canarykit.rollout.orchestrator import Rollout
+    from canarykit.traffic import TrafficRouter
     from canarykit.workload import Workload
 
 RESUME_POLICIES = ("continue", "rollback")
@@ -84,3 +85,21 @@ def describe_record(rollout: Rollout) -> str:
     if callable(path):
         return f"rollout state {path(rollout.name)}"
     return f"rollout state of {rollout.name!r} in {type(rollout.store).__name__}"
+
+
+def router_disagrees(router: TrafficRouter, status: RolloutStatus) -> str | None:
+    """Why a resumed rollout must roll back: the router serves a weight its record never asked for.
+
+    A driver that moved traffic to stable but could not save that (a read-only or full disk) leaves a record
+    that still says 20 while the router says 0: carrying on would send the rejected canary traffic again.
+    A router that cannot tell (an unconfirmed nginx change) is taken at the record's word.
+    """
+    if status.aborted or status.promoted or not status.weight_history:
+        return None
+    try:
+        serving = router.get_weight()
+    except Exception:
+        return None
+    if serving in (status.weight, status.pending_weight):
+        return None
+    return f"resumed with the router at weight {serving} where the record says {status.weight}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from canarykit.errors import StateError
 from canarykit.rollout import events as ev
 from canarykit.rollout.analysis_runs import RolloutAnalyses
 from canarykit.rollout.completion import complete, fast_track, roll_back
@@ -35,7 +36,12 @@ class Stepper:
         plan, status = self.rollout.plan, self.status
         status.step_count, status.set_weight = len(plan), set_weight_at(plan, status.step_index)
         if self.rollout.store is not None:
-            self.rollout.store.save(self.rollout.name, self.status.to_dict())
+            try:
+                self.rollout.store.save(self.rollout.name, self.status.to_dict())
+            except OSError as fault:  # a store of the caller's that does not wrap its own faults
+                raise StateError(
+                    f"cannot save the state of rollout {self.rollout.name!r}: {fault}"
+                ) from fault
 
     def advance(self) -> float | None:
         """Reconcile until something must be waited for; listeners get the events after each reconcile."""
@@ -118,8 +124,8 @@ class Stepper:
 
     def abort(self, reason: str = "") -> None:
         status = self.status
-        if status.finished or status.promoted:
-            return
+        if status.finished or status.promoted or status.aborted:
+            return  # the first reason stands
         self.commands += 1
         self.analyses.terminate()
         text = f"Rollout aborted update to revision {status.revision}" + (f": {reason}" if reason else "")

@@ -69,6 +69,18 @@ class ScriptedHandler(BaseHTTPRequestHandler):
             except OSError:
                 return
 
+    def drip_headers(self, seconds_per_byte: float = 0.1, size: int = 200) -> None:
+        """The status line and headers one byte every `seconds_per_byte`: no single read ever times out."""
+        head = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * size
+        for byte in head:
+            if self.server.stopping.wait(seconds_per_byte):
+                return
+            try:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            except OSError:
+                return
+
     def hang(self) -> None:
         """Never answer (until the server stops)."""
         self.server.stopping.wait()

@@ -169,6 +169,17 @@ def test_an_answer_dripping_1_byte_per_second_is_cut_at_the_deadline(make: Calla
 
 
 @pytest.mark.parametrize("make", [PrometheusProvider, WebProvider])
+def test_headers_dripping_a_byte_at_a_time_are_cut_at_the_deadline(make: Callable[..., Any]) -> None:
+    """Each byte comes well within the read timeout; only a deadline on the whole wait stops it."""
+    message = r"^timeout: no complete response from .* within 0\.5 s$"
+    with (
+        serve(lambda handler: handler.drip_headers(seconds_per_byte=0.1)) as server,
+        pytest.raises(ProviderError, match=message),
+    ):
+        make(server.url, timeout=0.5).measure("q", 0)
+
+
+@pytest.mark.parametrize("make", [PrometheusProvider, WebProvider])
 def test_a_server_that_reads_the_request_and_never_answers_times_out(make: Callable[..., Any]) -> None:
     with serve(lambda handler: handler.hang()) as server:
         with pytest.raises(ProviderError, match=r"^timeout: no complete response from .* within 0\.4 s$"):
