@@ -1,0 +1,21 @@
+"""nginx commands with a fault built in, for a router's `check_command` or `reload_command`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def broken_while(flag: Path, command: tuple[str, ...]) -> tuple[str, ...]:
+    """`command`, failing (exit 1) while `flag` exists."""
+    script = 'if [ -e "$0" ]; then echo "broken by the fault matrix" >&2; exit 1; fi; exec "$@"'
+    return ("sh", "-c", script, str(flag), *command)
+
+
+def held_at_stable(include: Path, held: Path, release: Path, command: tuple[str, ...]) -> tuple[str, ...]:
+    """`command`, held back while `include` sends the canary nothing (a rollback's check): it writes its
+    pid to `held` and waits (at most 2 min) until `release` exists."""
+    script = (
+        'if grep -q "down;  # canary" "$0"; then echo $$ > "$1"; n=0; '
+        'while [ ! -e "$2" ] && [ $n -lt 2400 ]; do sleep 0.05; n=$((n+1)); done; fi; shift 2; exec "$@"'
+    )
+    return ("sh", "-c", script, str(include), str(held), str(release), *command)
