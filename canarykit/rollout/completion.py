@@ -22,8 +22,8 @@ def complete(stepper: Stepper, now: float) -> float | None:
     """
     status, rollout = stepper.status, stepper.rollout
     if not status.promoted:
-        if status.weight != full_weight(rollout.router) or not status.weight_history:
-            stepper.set_weight(full_weight(rollout.router))
+        if status.weight != rollout.max_weight:
+            stepper.set_weight(rollout.max_weight)
             return now  # listeners see full weight before stable changes version
         workload = rollout.workload
         retry(lambda: workload.promote(status.version), rollout.clock, rollout.backoff, "promote")
