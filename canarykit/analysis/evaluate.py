@@ -29,7 +29,9 @@ def evaluate_result(
     """Judge one metric value against its conditions (§3.3 of Argo's semantics).
 
     A failure condition that holds wins; with both set and neither holding, the outcome is Inconclusive;
-    with neither set, Successful. An evaluation error gives an Error outcome with Argo's message.
+    with neither set, Successful. An evaluation error (a type mismatch expr's check finds against `result`,
+    or a run-time error) gives an Error outcome with Argo's message, `could not evaluate successCondition
+    "<expr>": <error>`; the success condition is evaluated first.
     Conditions that do not compile raise `ConditionSyntaxError`: that is bad input, not a measurement.
     """
     success = compile_optional(success_condition, "successCondition")

@@ -26,8 +26,13 @@ def _numbers(arguments: tuple[Any, ...], function: str) -> list[Any]:
 
 
 def total(values: Any) -> Any:
-    """`sum(array)`: an int when every element is one, else a float64; 0 when empty."""
-    return functools.reduce(add, _numbers((iterable(values, "sum"),), "sum"), 0)
+    """`sum(array)`: each element added to the running total (starting at int 0) with expr's `+`."""
+    items = iterable(values, "sum")
+    charge(len(items))
+    running: Any = 0
+    for item in items:
+        running = add(item, running)
+    return running
 
 
 def mean(*arguments: Any) -> float:

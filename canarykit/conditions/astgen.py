@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import ast
-from typing import Any
+from typing import Any, TypeVar
 
 from canarykit.conditions.builtins import BOOL_FUNCTIONS, INTERNAL, USER_FUNCTIONS
 
 RESULT = "result"
+FORM = "expr_form"
+"""The attribute naming the expr-lang construct a desugared node stands for (read by `typecheck`)."""
+_T = TypeVar("_T", bound=ast.AST)
+
+
+def tag(node: _T, *form: Any) -> _T:
+    """`node`, marked as the expr-lang construct `form` (a name, then its original operands)."""
+    setattr(node, FORM, form)
+    return node
+
+
+def form_of(node: ast.AST) -> tuple[Any, ...]:
+    """The construct `tag` marked `node` with, or an empty tuple."""
+    form: tuple[Any, ...] = getattr(node, FORM, ())
+    return form
 
 
 def const(value: Any) -> ast.expr:
@@ -27,8 +42,10 @@ def call(function: str, *arguments: ast.expr) -> ast.expr:
 
 def is_bool(node: ast.expr) -> bool:
     """Whether `node` surely evaluates to a bool (comparisons, logic, bool functions, bool literals)."""
-    if isinstance(node, ast.Compare | ast.BoolOp):
+    if isinstance(node, ast.Compare):
         return True
+    if isinstance(node, ast.BoolOp):
+        return is_bool(node.values[-1])
     if isinstance(node, ast.UnaryOp):
         return isinstance(node.op, ast.Not)
     if isinstance(node, ast.Constant):
@@ -46,15 +63,21 @@ def checked_bool(node: ast.expr, context: str) -> ast.expr:
 
 
 def logical(operator: ast.boolop, left: ast.expr, right: ast.expr, symbol: str) -> ast.expr:
-    """`left && right` or `left || right`, flattening chains of the same operator."""
-    values = [checked_bool(left, symbol), checked_bool(right, symbol)]
+    """`left && right` or `left || right`, flattening chains of the same operator.
+
+    As in expr's machine, only a left operand must be a bool: `true && x` is `x`, whatever `x` holds.
+    """
     if isinstance(left, ast.BoolOp) and type(left.op) is type(operator):
-        values = [*left.values, values[1]]
-    return ast.BoolOp(op=operator, values=values)
+        *firsts, last = left.values
+        values = [*firsts, checked_bool(last, symbol), right]
+        symbols = (*form_of(left)[1], symbol)
+    else:
+        values, symbols = [checked_bool(left, symbol), right], (symbol,)
+    return tag(ast.BoolOp(op=operator, values=values), "logic", symbols)
 
 
 def negated(node: ast.expr) -> ast.expr:
-    return ast.UnaryOp(op=ast.Not(), operand=node)
+    return tag(ast.UnaryOp(op=ast.Not(), operand=node), "unary", "not")
 
 
 def comprehension(
@@ -83,7 +106,8 @@ def is_simple(node: ast.expr, depth: int = 0) -> bool:
 def bind(variable: str, value: ast.expr, body: ast.expr) -> ast.expr:
     """`body` with `variable` bound to `value` (evaluated once): `[body for variable in (value,)][0]`."""
     once = ast.Tuple(elts=[value], ctx=ast.Load())
-    return ast.Subscript(value=comprehension(variable, once, body), slice=const(0), ctx=ast.Load())
+    bound = ast.Subscript(value=comprehension(variable, once, body), slice=const(0), ctx=ast.Load())
+    return tag(bound, "let", variable, value, body)
 
 
 def tree_depth(root: ast.AST) -> int:

@@ -24,11 +24,11 @@ def build(parser: Parser, operator: Token, left: ast.expr, right: ast.expr, nega
     if text in ("&&", "and"):
         return astgen.logical(ast.And(), left, right, text)
     if text in ARITHMETIC:
-        return ast.BinOp(left=left, op=ARITHMETIC[text](), right=right)
+        return astgen.tag(ast.BinOp(left=left, op=ARITHMETIC[text](), right=right), "binary", text)
     if text == "..":
         return call("$range", left, right)
     if text == "??":
-        return parser.let(left, lambda value: ast.IfExp(call("$isnil", value), right, value))
+        return parser.let(left, lambda value: _coalesce(value, right))
     if text == "in":
         test = ast.NotIn() if negate else ast.In()
         return ast.Compare(left=left, ops=[test], comparators=[right])
@@ -42,7 +42,16 @@ def build(parser: Parser, operator: Token, left: ast.expr, right: ast.expr, nega
 
 def elvis(parser: Parser, condition: ast.expr, fallback: ast.expr) -> ast.expr:
     """`condition ?: fallback`: the condition when it is true, else the fallback."""
-    return parser.let(condition, lambda value: ast.IfExp(astgen.checked_bool(value, "?:"), value, fallback))
+    return parser.let(condition, lambda value: _elvis(value, fallback))
+
+
+def _coalesce(value: ast.expr, fallback: ast.expr) -> ast.expr:
+    """`value ?? fallback`: the fallback when the value is nil."""
+    return astgen.tag(ast.IfExp(call("$isnil", value), fallback, value), "??")
+
+
+def _elvis(value: ast.expr, fallback: ast.expr) -> ast.expr:
+    return astgen.tag(ast.IfExp(astgen.checked_bool(value, "?:"), value, fallback), "?:")
 
 
 def _check_regex(parser: Parser, pattern: ast.expr, operator: Token) -> None:

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from canarykit.conditions.parser import Parser
 
 _ARGO_RESULT_HELPERS = frozenset({"isNil", "default"})  # Argo binds these to the whole result
+_VALIDATED = frozenset(
+    {"len", "abs", "ceil", "floor", "round", "int", "float", "first", "last", "keys", "values"}
+)  # expr builtins whose `Validate` checks the argument count
 
 
 def parse_call(parser: Parser, function: Token) -> ast.expr:
@@ -44,7 +47,10 @@ def _arguments(parser: Parser) -> list[ast.expr]:
 
 
 def _check_count(parser: Parser, function: Token, count: int) -> None:
+    """Too few or too many arguments, in expr's words (its builtins' `Validate` say it their own way)."""
     _, fewest, most = USER_FUNCTIONS[function.text]
+    if function.text in _VALIDATED and count != fewest:
+        raise parser.fail(f"invalid number of arguments (expected {fewest}, got {count})", function)
     if count < fewest:
         raise parser.fail(f"not enough arguments to call {function.text}", function)
     if most is not None and count > most:
@@ -56,19 +62,21 @@ def _predicate_call(parser: Parser, function: Token) -> ast.expr:
     text = function.text
     parser.expect("(")
     if parser.tok.is_bracket(")"):
-        raise parser.fail(f"not enough arguments to call {text}", function)
+        raise parser.fail("expected at least 2 arguments", function)
     sequence = parser.expression(0)
     if not parser.tok.is_op(","):
         if PREDICATE_FUNCTIONS[text]:
-            raise parser.fail(f"not enough arguments to call {text}", function)
+            raise parser.fail("expected at least 2 arguments", function)
         parser.expect(")")
-        return call("$counttrue" if text == "count" else "$sum", sequence)
+        whole = call("$counttrue" if text == "count" else "$sum", sequence)
+        return astgen.tag(whole, "predicate", text, sequence, None, None)
     parser.advance()
     variable, body = _predicate(parser)
     if parser.tok.is_op(","):
         raise parser.fail(f"too many arguments to call {text}", function)
     parser.expect(")")
-    return _comprehension(text, variable, call("$iter", sequence, const(text)), body)
+    whole = _comprehension(text, variable, call("$iter", sequence, const(text)), body)
+    return astgen.tag(whole, "predicate", text, sequence, variable, body)
 
 
 def _predicate(parser: Parser) -> tuple[str, ast.expr]:

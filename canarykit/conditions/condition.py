@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from canarykit.conditions import evaluator
+from canarykit.conditions import evaluator, natures, typecheck
 from canarykit.conditions.compile_error import CompileError
 from canarykit.conditions.gotypes import freeze, go_type
 from canarykit.conditions.parser import parse
@@ -19,11 +19,12 @@ Predicate = Callable[[Any], bool]
 class Condition:
     """A compiled condition: immutable, thread-safe and reusable. Call it (or `evaluate`) with a result."""
 
-    __slots__ = ("_function", "_tree", "source")
+    __slots__ = ("_checked", "_function", "_tree", "source")
 
     source: str
     _tree: ast.expr | None
     _function: Predicate | None
+    _checked: dict[str, str]
 
     def __init__(self, source: str, tree: ast.expr | None = None, function: Predicate | None = None) -> None:
         if (tree is None) == (function is None):
@@ -31,6 +32,7 @@ class Condition:
         object.__setattr__(self, "source", source)
         object.__setattr__(self, "_tree", tree)
         object.__setattr__(self, "_function", function)
+        object.__setattr__(self, "_checked", {})
 
     def __setattr__(self, key: str, value: Any) -> None:
         raise AttributeError(f"Condition is immutable (cannot set {key})")
@@ -57,6 +59,9 @@ class Condition:
         """Whether the condition holds for `result`; raises `ConditionEvaluationError` when it cannot tell."""
         frozen = freeze(result)
         if self._tree is not None:
+            signature = natures.signature(frozen)
+            if self._checked.get(signature) != "":  # "" once it passed for this type: nothing more to do
+                self._type_check(self._tree, signature)
             value = evaluator.run(self.source, self._tree, frozen)
         else:
             value = self._call(frozen)
@@ -65,6 +70,14 @@ class Condition:
         return value
 
     __call__ = evaluate
+
+    def _type_check(self, tree: ast.expr, signature: str) -> None:
+        """expr's compile-time check against the Go type of `result`, done once per type ("" = it passed)."""
+        message = self._checked.get(signature)
+        if message is None:
+            message = self._checked[signature] = _type_error(tree, signature)
+        if message:
+            raise ConditionEvaluationError(message)
 
     def _call(self, frozen: Any) -> Any:
         assert self._function is not None
@@ -102,6 +115,18 @@ def compile_condition(condition: str | Predicate | Condition, path: str = "") ->
 def _parse_cached(source: str) -> ast.expr:
     """Parsed trees are only read while evaluating, so conditions with the same text may share one."""
     return parse(source)
+
+
+@functools.lru_cache(maxsize=4096)
+def _type_error(tree: ast.expr, signature: str) -> str:
+    """expr's compile error for `tree` when `result` has the Go type `signature`, or "" when there is none."""
+    try:
+        typecheck.check(tree, natures.of_signature(signature))
+    except ConditionEvaluationError as error:
+        return str(error)
+    except Exception as error:  # pragma: no cover - a checker bug shows as an Error, never as a crash
+        return f"type check failed: {type(error).__name__}: {error}"
+    return ""
 
 
 def _position(source: str, offset: int) -> tuple[int, int]:

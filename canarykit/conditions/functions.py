@@ -5,11 +5,18 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from canarykit.conditions.access import fetch, numeric
 from canarykit.conditions.budget import charge
-from canarykit.conditions.gotypes import go_format, go_type, is_array, is_number
+from canarykit.conditions.conversions import conversion_error
+from canarykit.conditions.gotypes import (
+    go_format,
+    go_preview,
+    go_type,
+    is_array,
+    is_number,
+)
 from canarykit.conditions.limits import MAX_STRING_LENGTH
 from canarykit.conditions.operators import wrap_int
 from canarykit.errors import ConditionEvaluationError
@@ -90,11 +97,11 @@ def to_string(value: Any) -> str:
 
 
 def _float_arg(value: Any, function: str) -> float:
+    """A number for Argo's `isNaN(float64)`; anything else reaches it only as `interface {}` and fails Go's
+    type assertion (the type check refuses it when the type is known)."""
     if is_number(value):
         return float(value)
-    raise ConditionEvaluationError(
-        f"cannot use {go_type(value)} as argument (type float64) to call {function}"
-    )
+    raise conversion_error(value, "float64")
 
 
 def is_nan(value: Any) -> bool:
@@ -142,39 +149,48 @@ def _parse_float(text: str, where: str) -> float:
     return number
 
 
-def _convert_int(value: Any, parser: str, unsupported: str) -> int:
-    """Numbers truncate, strings go through `parser`; anything else fails with `unsupported` ({} = type)."""
-    if type(value) is str:
-        return _parse_int(value, parser)
-    if is_number(value):
-        return value if type(value) is int else _truncate(value)
-    raise ConditionEvaluationError(unsupported.format(go_type(value)))
-
-
-def _convert_float(value: Any, unsupported: str) -> float:
-    """Numbers widen, strings go through Go's `strconv.ParseFloat`; else `unsupported` ({} = type)."""
-    if type(value) is str:
-        return _parse_float(value, "strconv.ParseFloat")
-    if is_number(value):
-        return float(value)
-    raise ConditionEvaluationError(unsupported.format(go_type(value)))
+def _integer(number: int | float) -> int:
+    return number if type(number) is int else _truncate(number)
 
 
 def as_int(value: Any) -> int:
     """Argo's `asInt`: numbers truncate, strings must be base-10 integers."""
-    return _convert_int(value, "strconv.ParseInt", "asInt: got unsupported type {}")
+    if type(value) is str:
+        return _parse_int(value, "strconv.ParseInt")
+    return _integer(value) if is_number(value) else _unsupported("asInt", value)
 
 
 def as_float(value: Any) -> float:
     """Argo's `asFloat`: numbers, and strings Go's `strconv.ParseFloat` accepts."""
-    return _convert_float(value, "asFloat: got unsupported type {}")
+    if type(value) is str:
+        return _parse_float(value, "strconv.ParseFloat")
+    return float(value) if is_number(value) else _unsupported("asFloat", value)
+
+
+def _unsupported(function: str, value: Any) -> NoReturn:
+    """Argo's panic for a value its helper cannot convert: `asInt() not supported on bool true`."""
+    raise ConditionEvaluationError(f"{function}() not supported on {go_type(value)} {go_preview(value)}")
 
 
 def to_int(value: Any) -> int:
-    """expr's `int(x)`."""
-    return _convert_int(value, "strconv.Atoi", "invalid operation: int({})")
+    """expr's `int(x)`: a string it cannot parse is `invalid operation: int(text)`."""
+    if type(value) is str:
+        try:
+            return _parse_int(value, "strconv.Atoi")
+        except ConditionEvaluationError:
+            raise ConditionEvaluationError(f"invalid operation: int({go_preview(value)})") from None
+    if is_number(value):
+        return _integer(value)
+    raise ConditionEvaluationError(f"invalid operation: int({go_type(value)})")
 
 
 def to_float(value: Any) -> float:
-    """expr's `float(x)`."""
-    return _convert_float(value, "invalid operation: float({})")
+    """expr's `float(x)`: a string it cannot parse is `invalid operation: float(text)`."""
+    if type(value) is str:
+        try:
+            return _parse_float(value, "strconv.ParseFloat")
+        except ConditionEvaluationError:
+            raise ConditionEvaluationError(f"invalid operation: float({go_preview(value)})") from None
+    if is_number(value):
+        return float(value)
+    raise ConditionEvaluationError(f"invalid operation: float({go_type(value)})")

@@ -12,9 +12,35 @@ from typing import Any, TypeGuard
 from canarykit.conditions.limits import MAX_RESULT_DEPTH, MAX_RESULT_ELEMENTS, MAX_STRING_LENGTH
 from canarykit.errors import ConditionEvaluationError
 
+
+class Float64s(list[float]):
+    """A list of floats conditions type as Go's `[]float64` (a Prometheus vector), not `[]interface {}`.
+
+    A plain list is typed as a JSON array is: its elements are `interface {}`, checked only at run time.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, values: Iterable[float] = ()) -> None:
+        super().__init__(float(value) for value in values)
+
+
+class FrozenFloat64s(tuple[float, ...]):
+    """The immutable copy of a `Float64s` that conditions read."""
+
+    __slots__ = ()
+
+
 _SCALARS = frozenset({bool, int, float, str, type(None)})
 _SEQUENCES = frozenset({list, tuple})
-_TYPE_NAMES = {bool: "bool", int: "int", float: "float64", str: "string", type(None): "<nil>"}
+_TYPE_NAMES = {
+    bool: "bool",
+    int: "int",
+    float: "float64",
+    str: "string",
+    type(None): "<nil>",
+    FrozenFloat64s: "[]float64",
+}
 
 
 def is_number(value: object) -> bool:
@@ -137,6 +163,9 @@ def _freeze(value: Any, depth: int, room: list[int]) -> Any:
     kind = type(value)
     if kind in _SCALARS:
         return value
+    if kind is Float64s:  # kept typed; what was appended to it since is made a float too
+        _spend(room, len(value))
+        return FrozenFloat64s([item if type(item) is float else float(item) for item in value])
     if depth >= MAX_RESULT_DEPTH:
         raise ConditionEvaluationError(f"result is nested more than {MAX_RESULT_DEPTH} levels deep")
     if kind is dict or (kind not in _SEQUENCES and isinstance(value, Mapping)):

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from canarykit.conditions.budget import charge, charge_scan
+from canarykit.conditions.conversions import conversion_error, map_key, to_go_float
 from canarykit.conditions.gotypes import go_preview, go_type, is_array, is_number
 from canarykit.conditions.limits import MAX_POWER, MAX_STRING_LENGTH
 from canarykit.errors import ConditionEvaluationError
@@ -77,11 +78,9 @@ def modulo(left: Any, right: Any) -> int:
 
 def power(base: Any, exponent: Any) -> float:
     """Go's `math.Pow` (always float64), with the exponent capped at `MAX_POWER`."""
-    if not (is_number(base) and is_number(exponent)):
-        raise invalid(base, "**", exponent)
-    if not abs(exponent) <= MAX_POWER:
+    x, y = to_go_float(base), to_go_float(exponent)
+    if not abs(y) <= MAX_POWER:
         raise ConditionEvaluationError(f"exponent {go_preview(exponent)} is too large (limit {MAX_POWER})")
-    x, y = float(base), float(exponent)
     try:
         return math.pow(x, y)
     except OverflowError:
@@ -97,19 +96,18 @@ def power(base: Any, exponent: Any) -> float:
 def negate(operand: Any) -> Any:
     if is_number(operand):
         return wrap_int(-operand) if type(operand) is int else -operand
-    raise ConditionEvaluationError(f"invalid operation: -{go_type(operand)}")
+    raise ConditionEvaluationError(f"invalid operation: - {go_type(operand)}")
 
 
 def plus(operand: Any) -> Any:
-    if is_number(operand):
-        return operand
-    raise ConditionEvaluationError(f"invalid operation: +{go_type(operand)}")
+    """Unary `+` leaves its operand as it is (expr's checker refuses it on what is not a number)."""
+    return operand
 
 
 def logical_not(operand: Any) -> bool:
     if type(operand) is bool:
         return not operand
-    raise ConditionEvaluationError(f"invalid operation: !{go_type(operand)}")
+    raise conversion_error(operand, "bool")
 
 
 def equal(left: Any, right: Any) -> bool:
@@ -168,10 +166,7 @@ def contained(needle: Any, haystack: Any) -> bool:
         charge(len(haystack))
         return any(equal(item, needle) for item in haystack)
     if isinstance(haystack, Mapping):
-        try:
-            return needle in haystack
-        except TypeError:
-            return False
+        return map_key(needle) in haystack
     if haystack is None:
         return False
     raise ConditionEvaluationError(f'operator "in" not defined on {go_type(haystack)}')

@@ -20,6 +20,8 @@ from canarykit.conditions.grammar import (
 from canarykit.conditions.limits import MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH, MAX_TREE_DEPTH
 from canarykit.conditions.tokens import Kind, Token, tokenize
 
+_BARE_LITERALS = frozenset({"true", "false", "nil"})
+
 
 def parse(source: str) -> ast.expr:
     """The evaluation tree for a condition. Raises `CompileError`."""
@@ -144,7 +146,8 @@ class Parser:
                 continue
             then = self.expression(0)
             self.expect(":")
-            node = ast.IfExp(test=astgen.checked_bool(node, "?:"), body=then, orelse=self.expression(0))
+            test = astgen.checked_bool(node, "?:")
+            node = astgen.tag(ast.IfExp(test=test, body=then, orelse=self.expression(0)), "?:")
         return node
 
     def primary(self) -> ast.expr:
@@ -152,7 +155,8 @@ class Parser:
         if token.kind is Kind.OPERATOR and token.text in UNARY:
             self.advance()
             operand = self.expression(UNARY[token.text])
-            return postfix.postfix(self, ast.UnaryOp(op=UNARY_NODES[token.text](), operand=operand))
+            unary = ast.UnaryOp(op=UNARY_NODES[token.text](), operand=operand)
+            return postfix.postfix(self, astgen.tag(unary, "unary", token.text))
         if token.is_bracket("("):
             self.advance()
             node = self.expression(0)
@@ -160,7 +164,10 @@ class Parser:
             return postfix.postfix(self, node)
         if token.is_op("#", "."):
             return postfix.postfix(self, postfix.pointer(self))
-        return postfix.postfix(self, self.secondary())
+        node = self.secondary()
+        if token.kind is Kind.NUMBER or (token.kind is Kind.IDENT and token.text in _BARE_LITERALS):
+            return node  # expr's parser takes no member, index or slice right after these: `1[0]` is refused
+        return postfix.postfix(self, node)
 
     def secondary(self) -> ast.expr:
         token = self.advance()

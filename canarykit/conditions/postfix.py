@@ -53,14 +53,14 @@ def member_name(parser: Parser) -> str:
 
 def index_or_slice(parser: Parser, node: ast.expr) -> ast.expr:
     """After `[`: `i]`, `i:j]`, `:j]`, `i:]` or `:]`."""
-    lower: ast.expr = const(None)
+    lower: ast.expr = astgen.tag(const(None), "absent")
     if not parser.tok.is_op(":"):
         lower = parser.expression(0)
         if parser.tok.is_bracket("]"):
             parser.advance()
             return call("$fetch", node, lower)
     parser.expect(":")
-    upper = const(None) if parser.tok.is_bracket("]") else parser.expression(0)
+    upper = astgen.tag(const(None), "absent") if parser.tok.is_bracket("]") else parser.expression(0)
     parser.expect("]")
     return call("$slice", node, lower, upper)
 
@@ -74,7 +74,7 @@ def optional_chain(parser: Parser, node: ast.expr) -> ast.expr:
         rest = postfix(parser, index_or_slice(parser, subject))
     else:
         rest = postfix(parser, call("$fetch", subject, const(member_name(parser))))
-    choice = ast.IfExp(test=call("$isnil", subject), body=const(None), orelse=rest)
+    choice = astgen.tag(ast.IfExp(test=call("$isnil", subject), body=const(None), orelse=rest), "?.")
     if subject is node:
         return choice
     assert isinstance(subject, ast.Name)

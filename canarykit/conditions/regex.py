@@ -14,8 +14,8 @@ from typing import Any
 import re2
 
 from canarykit.conditions.budget import charge
+from canarykit.conditions.conversions import conversion_error
 from canarykit.conditions.limits import MAX_CACHED_REGEXES, MAX_REGEX_LENGTH, MAX_REGEX_MEMORY
-from canarykit.conditions.operators import invalid
 from canarykit.conditions.regex_syntax import GoError, go_only_error, unmatched_paren
 from canarykit.errors import ConditionEvaluationError
 
@@ -62,8 +62,12 @@ instruction, so the work budget stays near 1 s either way."""
 
 def matches(text: Any, pattern: Any) -> bool:
     """`text matches pattern`: whether the pattern matches anywhere in the text."""
-    if type(text) is not str or type(pattern) is not str:
-        raise invalid(text, "matches", pattern)
+    if text is None or pattern is None:  # expr's run time: nil matches nothing, and nothing matches nil
+        return False
+    if type(pattern) is not str:
+        raise conversion_error(pattern, "string")
+    if type(text) is not str:
+        raise conversion_error(text, "[]uint8")
     regex, compiled_now = _cached(pattern)
     size = regex.programsize
     if compiled_now:

@@ -119,7 +119,7 @@ class TestCallables:
 
     def test_evaluation_errors_pass_through(self) -> None:
         inner = compile_condition("result[0] > 1")
-        with pytest.raises(ConditionEvaluationError, match=r"^index out of range: 0 \(array length 0\)$"):
+        with pytest.raises(ConditionEvaluationError, match=r"^index out of range: 0 \(array length is 0\)$"):
             compile_condition(inner.evaluate).evaluate([])
 
     def test_a_callable_may_evaluate_other_conditions(self) -> None:

@@ -40,7 +40,7 @@ def test_infinity_passes_a_threshold() -> None:
 def test_empty_vector_is_an_evaluation_error_not_false() -> None:
     with pytest.raises(ConditionEvaluationError) as caught:
         SUCCESS.evaluate([])
-    assert str(caught.value) == "index out of range: 0 (array length 0)"
+    assert str(caught.value) == "index out of range: 0 (array length is 0)"
 
 
 def test_nil_result_element_is_an_error() -> None:
@@ -96,8 +96,12 @@ class TestIsNilIgnoresItsArgument:
         assert holds("isNil(result.missing)", {"a": 1}) is False  # the member is nil, the result is not
 
     def test_the_argument_is_still_evaluated(self) -> None:
-        with pytest.raises(ConditionEvaluationError, match="cannot fetch 0 from <nil>"):
+        # expr's checker refuses indexing nil before anything runs
+        # (Argo's TestEvaluateResultErrorMessageWithNilResult)
+        with pytest.raises(ConditionEvaluationError, match=r"^type unknown\[int\] is undefined$"):
             holds("isNil(result[0])", None)
+        with pytest.raises(ConditionEvaluationError, match="cannot fetch y from <nil>"):
+            holds("isNil(result.x.y)", {"a": 1})
 
 
 class TestDefaultIgnoresItsFirstArgument:

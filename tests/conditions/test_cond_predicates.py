@@ -6,7 +6,7 @@ import pytest
 from condition_support import value
 
 from canarykit.conditions import compile_condition
-from canarykit.conditions.gotypes import freeze
+from canarykit.conditions.gotypes import Float64s, freeze
 from canarykit.errors import ConditionEvaluationError, ConditionSyntaxError
 
 PODS = [{"name": "a", "ready": True, "rate": 0.99}, {"name": "b", "ready": False, "rate": 0.5}]
@@ -68,14 +68,27 @@ def test_predicates_over_literals_and_ranges() -> None:
 
 
 def test_predicate_must_give_bool() -> None:
-    with pytest.raises(ConditionEvaluationError, match="invalid operation: all needs a bool, got int"):
+    with pytest.raises(ConditionEvaluationError, match=r"^predicate should return boolean \(got int\)$"):
+        compile_condition("all([1, 2], #)").evaluate(None)
+    with pytest.raises(ConditionEvaluationError, match=r"^predicate should return boolean \(got float64\)$"):
+        compile_condition("filter(result, # * 2) == []").evaluate(Float64s([1.5]))
+    # elements of `[]interface {}` are checked at run time, in the words of expr's machine
+    with pytest.raises(
+        ConditionEvaluationError, match=r"interface conversion: interface \{\} is int, not bool"
+    ):
         value("all(result, #)", [1])
-    with pytest.raises(ConditionEvaluationError, match="invalid operation: filter needs a bool, got float64"):
+    with pytest.raises(
+        ConditionEvaluationError, match=r"interface conversion: interface \{\} is float64, not bool"
+    ):
         value("filter(result, # * 2)", [1.5])
 
 
 def test_predicate_needs_an_array() -> None:
-    with pytest.raises(ConditionEvaluationError, match=r"invalid argument for all \(type <nil>\)"):
+    with pytest.raises(ConditionEvaluationError, match=r"^builtin all takes only array \(got unknown\)$"):
+        compile_condition("all(result, # > 0)").evaluate(None)
+    with pytest.raises(ConditionEvaluationError, match=r"^builtin map takes only array \(got string\)$"):
+        compile_condition("map('abc', #) == []").evaluate(None)
+    with pytest.raises(ConditionEvaluationError, match=r"reflect: call of reflect.Value.Len on zero Value"):
         value("all(result, # > 0)")
     with pytest.raises(ConditionEvaluationError, match=r"invalid argument for map \(type string\)"):
         value("map('abc', #)")
@@ -91,8 +104,9 @@ def test_errors_inside_predicates_are_evaluation_errors() -> None:
     [
         ("# > 1", "cannot use pointer accessor outside predicate", 1),
         ("result[0] > .x", "cannot use pointer accessor outside predicate", 13),
-        ("all(result)", "not enough arguments to call all", 1),
-        ("filter()", "not enough arguments to call filter", 1),
+        ("all(result)", "expected at least 2 arguments", 1),
+        ("filter()", "expected at least 2 arguments", 1),
+        ("count()", "expected at least 2 arguments", 1),
         ("all(result, # > 1, 3)", "too many arguments to call all", 1),
         ("map(result, #index)", "unknown pointer #index", 13),
         ("all(result, {# > 1)", 'unexpected token ")"', 19),

@@ -187,8 +187,14 @@ def test_program_too_large_for_re2_is_refused() -> None:
 
 
 def test_non_strings_are_an_invalid_operation() -> None:
-    with pytest.raises(ConditionEvaluationError, match=r"^invalid operation: string matches int$"):
+    with pytest.raises(
+        ConditionEvaluationError, match=r"^invalid operation: matches \(mismatched types string and int\)$"
+    ):
         compile_condition("'a' matches 1").evaluate(None)
+    with pytest.raises(
+        ConditionEvaluationError, match=r"^interface conversion: interface {} is float64, not string$"
+    ):
+        compile_condition("'a' matches result.x").evaluate({"x": 1.0})
 
 
 def test_compiled_patterns_are_cached_with_a_bound() -> None:
