@@ -6,6 +6,8 @@ that leave nothing sensible to return.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 
 class CanaryError(Exception):
     """Root of every canarykit exception."""
@@ -14,13 +16,33 @@ class CanaryError(Exception):
 class SpecError(CanaryError, ValueError):
     """A spec, argument or expression is invalid; raised before anything runs.
 
-    `path` names the offending field (`spec.metrics[0].interval`) when it is known.
+    `path` names the offending field (`spec.metrics[0].interval`) when it is known, `source` the file (or
+    `<text>`) and `document` the object in it (`AnalysisTemplate "name"`); the message names each once:
+    `rollout.yaml: AnalysisTemplate "name": spec.metrics[0].interval: <reason>`.
     """
 
-    def __init__(self, message: str, path: str = "") -> None:
+    def __init__(self, message: str, path: str = "", source: str = "", document: str = "") -> None:
         self.path = path
         self.reason = message
-        super().__init__(f"{path}: {message}" if path else message)
+        self.source = source
+        self.document = document
+        super().__init__(self._text())
+
+    def located(self: _Located, source: str, document: str = "") -> _Located:
+        """This error, placed in `source` and `document` unless it names where it is already."""
+        if not (self.source or self.document):
+            self.source, self.document = source, document
+            self.args = (self._text(),)
+        return self
+
+    def __str__(self) -> str:
+        return self._text()
+
+    def _text(self) -> str:
+        return ": ".join(part for part in (self.source, self.document, self.path, self.reason) if part)
+
+
+_Located = TypeVar("_Located", bound=SpecError)
 
 
 class DurationError(SpecError):
@@ -39,7 +61,8 @@ class ConditionSyntaxError(SpecError):
 
     def with_path(self, path: str) -> ConditionSyntaxError:
         """The same error, placed at `path` in a spec."""
-        return ConditionSyntaxError(self.detail, self.expression, self.line, self.column, path)
+        moved = ConditionSyntaxError(self.detail, self.expression, self.line, self.column, path)
+        return moved.located(self.source, self.document)
 
 
 class UnsupportedFeature(SpecError):
@@ -112,3 +135,7 @@ class RollbackFailed(CanaryError):
     def __init__(self, message: str, last_known_weight: int | None = None) -> None:
         self.last_known_weight = last_known_weight
         super().__init__(message)
+
+
+class AdoptionRefused(StateError):
+    """A live Argo Rollout cannot be taken over safely (still managed, aborted, ...); nothing was changed."""

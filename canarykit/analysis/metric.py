@@ -45,20 +45,20 @@ class Metric:
         self.name = name
         self.provider = provider
         self.query = query
-        self.interval = _seconds(interval, "invalid interval string")
-        self.initial_delay = _seconds(initial_delay, "invalid startDelay string")
         self.count = count
-        self.success_condition = compile_optional(success_condition, "successCondition")
-        self.failure_condition = compile_optional(failure_condition, "failureCondition")
         self.failure_limit = failure_limit
         self.inconclusive_limit = inconclusive_limit
         self.consecutive_error_limit = consecutive_error_limit
         self.consecutive_success_limit = consecutive_success_limit
+        _check_limits(self, has_interval=interval is not None and interval != "")
+        self.interval = _seconds(interval, "invalid interval string")
+        self.initial_delay = _seconds(initial_delay, "invalid startDelay string")
+        self.success_condition = compile_optional(success_condition, "successCondition")
+        self.failure_condition = compile_optional(failure_condition, "failureCondition")
         self.dry_run = dry_run
         self.settled = settled
         """canarykit's: the metric completes Successful as soon as `settled(measurements)` is true (a
         sequential judge clearing the canary early); the limits are checked first."""
-        _validate_limits(self)
 
     @property
     def effective_count(self) -> int | None:
@@ -88,28 +88,40 @@ def _seconds(value: Duration | None, prefix: str) -> float | None:
         raise SpecError(f"{prefix}: {error.reason}") from error
 
 
-def _validate_limits(metric: Metric) -> None:
-    """Argo's `ValidateMetric` rules and messages."""
+def _check_limits(metric: Metric, has_interval: bool) -> None:
+    """Argo's `ValidateMetric` (utils/analysis/factory.go): its rules, in its order, with its messages."""
     for field, value in _integer_fields(metric):
         if isinstance(value, bool) or not isinstance(value, int):
             raise SpecError(f"{field} must be an integer, got {value!r}")
-    count = metric.count or 0
-    csl = metric.consecutive_success_limit
-    if count < 0:
-        raise SpecError("count must be >= 0")
-    if count > 0 and metric.failure_limit >= 0 and count < metric.failure_limit + csl:
-        raise SpecError("count must be >= failureLimit" + (" + consecutiveSuccessLimit" if csl else ""))
-    if count > 0 and count < metric.inconclusive_limit:
-        raise SpecError("count must be >= inconclusiveLimit")
-    if count > 1 and metric.interval is None:
+    count, failures = metric.count or 0, metric.failure_limit
+    successes, inconclusives = metric.consecutive_success_limit, metric.inconclusive_limit
+    if successes < 0:
+        raise SpecError("consecutiveSuccessLimit must be >= 0")
+    if failures < -1:
+        raise SpecError("failureLimit must be >= 0, or -1 to be disabled")
+    if successes == 0 and failures == -1:
+        raise SpecError("failureLimit and consecutiveSuccessLimit cannot both be disabled")
+    if inconclusives < 0:
+        raise SpecError("inconclusiveLimit must be >= 0")
+    if metric.consecutive_error_limit < 0:
+        raise SpecError("consecutiveErrorLimit must be >= 0")
+    if count > 0:
+        _check_count(count, failures, successes, inconclusives)
+    if count > 1 and not has_interval:
         raise SpecError("interval must be specified when count > 1")
-    if metric.failure_limit < -1:
-        raise SpecError("failureLimit must be >= -1")
-    if metric.failure_limit == -1 and csl <= 0:
-        raise SpecError("failureLimit can be -1 only when consecutiveSuccessLimit > 0")
-    for field, value in _integer_fields(metric)[2:]:
-        if value < 0:
-            raise SpecError(f"{field} must be >= 0")
+
+
+def _check_count(count: int, failures: int, successes: int, inconclusives: int) -> None:
+    """A positive count against the limits (consecutiveSuccessLimit is >= 0 here)."""
+    if failures >= 0 and count < failures + successes:
+        raise SpecError(
+            f"count ({count}) must be >= failureLimit + consecutiveSuccessLimit "
+            f"({failures} + {successes}) if both >= 0"
+        )
+    if failures < 0 and count < successes:
+        raise SpecError("count must be >= consecutiveSuccessLimit")
+    if count < inconclusives:
+        raise SpecError("count must be >= inconclusiveLimit")
 
 
 def _integer_fields(metric: Metric) -> list[tuple[str, Any]]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
 import yaml
@@ -10,13 +11,22 @@ from pydantic import BaseModel, ValidationError
 from yaml.error import MarkedYAMLError
 from yaml.reader import ReaderError
 
+from canarykit.argo.metric_checks import check_raw_providers
+from canarykit.argo.models import AnalysisTemplateDocument
 from canarykit.argo.sources import Source, read_source
 from canarykit.argo.yaml_limits import load_all
 from canarykit.errors import SpecError
 
-__all__ = ["Source", "field_path", "read_documents", "validate"]
+__all__ = ["Source", "errors_in", "field_path", "read_documents", "source_of", "validate"]
 
 Model = TypeVar("Model", bound=BaseModel)
+SOURCE = "_source"  # the private attribute of a model that records its file
+# Free-form JSON (x-kubernetes-preserve-unknown-fields): kept as written, nulls included.
+FREE_FORM = frozenset({"jsonBody", "plugin", "plugins", "config", "status"})
+# Checks on the raw document that come before the model's field checks (Argo checks these first).
+_PRECHECKS: dict[type[BaseModel], Callable[[Mapping[str, Any]], None]] = {
+    AnalysisTemplateDocument: check_raw_providers
+}
 
 
 def read_documents(source: Source) -> tuple[str, list[dict[str, Any]]]:
@@ -67,16 +77,63 @@ def _where(mark: _Mark | None) -> str:
 
 
 def validate(model: type[Model], document: dict[str, Any], name: str) -> Model:
-    """`model` built from `document`; the first problem becomes a `SpecError` naming its field path.
+    """`model` built from `document` read from `name`; the first problem is a `SpecError` naming its path.
 
+    Keys set to null are dropped first, as the API server prunes them (no Argo field is nullable).
     Raised `from None`: pydantic's error (and a traceback of it) would print the offending input values.
     """
+    pruned = without_nulls(document)
+    label = document_label(pruned)
     try:
-        return model.model_validate(document)
+        with errors_in(name, label):
+            _PRECHECKS.get(model, _no_check)(pruned)
+            instance = model.model_validate(pruned)
     except ValidationError as error:
         first = error.errors()[0]
         path = field_path(first["loc"])
-        raise SpecError(f"{name}: {path}: {_describe(first)}", path=path) from None
+        raise SpecError(_describe(first), path, name, label) from None
+    if SOURCE in model.__private_attributes__:
+        setattr(instance, SOURCE, name)
+    return instance
+
+
+@contextmanager
+def errors_in(source: str, document: str = "") -> Iterator[None]:
+    """`SpecError`s raised inside name `source` (a file) and `document` (`AnalysisTemplate "x"`)."""
+    try:
+        yield
+    except SpecError as error:
+        error.located(source, document)
+        raise
+
+
+def source_of(model: BaseModel) -> str:
+    """The file (or `<text>`) `validate` read `model` from; empty for a model built otherwise."""
+    return str(getattr(model, SOURCE, "") or "")
+
+
+def document_label(document: Mapping[str, Any]) -> str:
+    """`AnalysisTemplate "name"`: the kind and name of a document, when it has both."""
+    kind, metadata = document.get("kind"), document.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, Mapping) else None
+    return f'{kind} "{name}"' if isinstance(kind, str) and isinstance(name, str) and name else ""
+
+
+def without_nulls(value: Any) -> Any:
+    """`value` with every mapping key whose value is null removed, except inside free-form JSON fields."""
+    if isinstance(value, dict):
+        return {
+            key: item if key in FREE_FORM else without_nulls(item)
+            for key, item in value.items()
+            if item is not None
+        }
+    if isinstance(value, list):
+        return [without_nulls(item) for item in value]
+    return value
+
+
+def _no_check(document: Mapping[str, Any]) -> None:
+    """No check before the model's own."""
 
 
 def field_path(location: Sequence[int | str]) -> str:

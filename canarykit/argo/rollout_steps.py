@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from types import MappingProxyType
+from typing import Any
 
 from canarykit.argo.header_route import header_route
 from canarykit.argo.models import snake_case
@@ -15,10 +16,10 @@ from canarykit.argo.rollout_models import (
     RolloutMetadata,
     SetCanaryScaleModel,
 )
+from canarykit.argo.run_templates import run_templates
 from canarykit.durations import parse_duration
 from canarykit.errors import DurationError, SpecError, UnsupportedFeature
 from canarykit.steps import Analysis, Pause, Plan, SetCanaryScale, SetWeight, Step
-from canarykit.steps.kinds import MAX_WEIGHT
 
 STEP_FIELDS = (
     "setWeight",
@@ -30,8 +31,13 @@ STEP_FIELDS = (
     "setMirrorRoute",
     "plugin",
 )
+# Argo's `hasMultipleStepsType`: at most one of these per step; the other fields may join one of them, and
+# take effect as the step starts, so canarykit runs them first, as steps of their own.
+EXCLUSIVE_STEPS = ("setWeight", "pause", "experiment", "analysis")
 UNSUPPORTED_STEPS = ("experiment", "setMirrorRoute", "plugin")
-INVALID_STEP = "Step must have one of the following set: experiment, setWeight, setCanaryScale or pause"
+INVALID_STEP = (
+    "Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause"
+)
 INVALID_DURATION = "Duration needs to be greater than 0"
 _INTEGER = re.compile(r"[+-]?\d+")
 
@@ -45,47 +51,66 @@ class StepConverter:
         self.max_weight = max_weight
 
     def plan(self, steps: tuple[CanaryStepModel, ...], path: str) -> Plan:
-        return Plan(self.step(step, f"{path}[{index}]") for index, step in enumerate(steps))
+        """The plan of `steps`; a step combining fields becomes several (see `step_starts`)."""
+        return Plan(
+            converted
+            for index, step in enumerate(steps)
+            for converted in self.steps(step, f"{path}[{index}]")
+        )
 
-    def step(self, step: CanaryStepModel, path: str) -> Step:
-        kind = step_kind(step, path)
-        where = f"{path}.{kind}"
-        if kind in UNSUPPORTED_STEPS:
-            raise UnsupportedFeature(f"the {kind} step is not supported", where)
-        if step.set_weight is not None:
-            return self._set_weight(step.set_weight, where)
-        if step.pause is not None:
-            return pause(step.pause, f"{where}.duration")
-        if step.set_canary_scale is not None:
-            return set_canary_scale(step.set_canary_scale, where)
-        if step.analysis is not None:
-            return self._analysis(step.analysis, where)
-        if step.set_header_route is not None:
-            return header_route(step.set_header_route, where)
-        raise SpecError(INVALID_STEP, path)  # unreachable: step_kind found exactly one field
+    def steps(self, step: CanaryStepModel, path: str) -> list[Step]:
+        """One Argo step as canarykit steps: the fields joining the step's main one first, then it."""
+        kinds = step_kinds(step, path)
+        for kind in kinds:
+            if kind in UNSUPPORTED_STEPS:
+                raise UnsupportedFeature(f"the {kind} step is not supported", f"{path}.{kind}")
+        return [self._convert(kind, getattr(step, snake_case(kind)), f"{path}.{kind}") for kind in kinds]
+
+    def _convert(self, kind: str, value: Any, where: str) -> Step:
+        """Field `kind` of a step, holding `value`, as a canarykit step."""
+        if kind == "setWeight":
+            return self._set_weight(value, where)
+        if kind == "pause":
+            return pause(value, f"{where}.duration")
+        if kind == "setCanaryScale":
+            return set_canary_scale(value, where)
+        if kind == "analysis":
+            return self._analysis(value, where)
+        return header_route(value, where)
 
     def _set_weight(self, weight: int, path: str) -> SetWeight:
         if not 0 <= weight <= self.max_weight:
             raise SpecError(f"SetWeight needs to be between 0 and {self.max_weight}", path)
-        if weight > MAX_WEIGHT:
-            raise UnsupportedFeature("a setWeight above 100 (maxTrafficWeight > 100) is not supported", path)
         return SetWeight(weight)
 
     def _analysis(self, analysis: RolloutAnalysis, path: str) -> Analysis:
+        args = resolve_args(analysis.args, self.metadata, path)  # Argo checks these with the Rollout spec
         if not analysis.templates:
             raise SpecError("an analysis step needs at least one template", f"{path}.templates")
         templates = self.templates.resolve(analysis.templates, path)
-        args = resolve_args(analysis.args, self.metadata, path)
         check_analysis(analysis, templates, path, inline=True)
-        return Analysis(source=templates, args=MappingProxyType(args))
+        return Analysis(source=run_templates(analysis, templates), args=MappingProxyType(args))
 
 
-def step_kind(step: CanaryStepModel, path: str) -> str:
-    """The one field set on `step` (Argo: exactly one, else InvalidSpec)."""
+def step_kinds(step: CanaryStepModel, path: str) -> list[str]:
+    """The fields set on `step`, the main one (setWeight, pause, experiment or analysis) last.
+
+    Argo's rules: at least one field, at most one main field, else InvalidSpec.
+    """
     present = [name for name in STEP_FIELDS if getattr(step, snake_case(name)) is not None]
-    if len(present) != 1:
+    main = [name for name in present if name in EXCLUSIVE_STEPS]
+    if not present or len(main) > 1:
         raise SpecError(INVALID_STEP, path)
-    return present[0]
+    return [name for name in present if name not in EXCLUSIVE_STEPS] + main
+
+
+def step_starts(steps: tuple[CanaryStepModel, ...]) -> tuple[int, ...]:
+    """Where each Argo step starts in the plan (`startingStep` and `currentStepIndex` are Argo's indexes)."""
+    starts, index = [], 0
+    for position, step in enumerate(steps):
+        starts.append(index)
+        index += len(step_kinds(step, f"steps[{position}]"))
+    return tuple(starts)
 
 
 def pause(model: PauseModel, path: str) -> Pause:

@@ -11,6 +11,7 @@ from canarykit.argo.pod_template import check_pod_template
 from canarykit.argo.rollout_models import (
     UNSUPPORTED_ROUTERS,
     CanaryStrategyModel,
+    NginxModel,
     RolloutSpecModel,
     TrafficRoutingModel,
 )
@@ -24,6 +25,7 @@ DUPLICATED_SERVICES = (
 )
 SERVICES_REQUIRED = "Canary service and Stable service must to be set to use Traffic Routing"
 INGRESS_CHOICE = "Either StableIngress or StableIngresses must be configured. {} are configured."
+HEADER_ROUTE_NEEDS_ROUTING = "SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix"
 
 
 def validate_spec(spec: RolloutSpecModel) -> CanaryStrategyModel:
@@ -77,13 +79,14 @@ def _check_canary(canary: CanaryStrategyModel) -> None:
     if routing is None:
         _check_without_routing(canary)
         return
-    _check_routing(routing)
+    nginx = _check_router(routing)
     for field in ("stableService", "canaryService"):
         if not getattr(canary, snake_case(field)):
             raise SpecError(SERVICES_REQUIRED, f"{CANARY}.{field}")
     if canary.scale_down_delay_seconds is not None and canary.dynamic_stable_scale:
         message = "Canary dynamicStableScale cannot be used with scaleDownDelaySeconds"
         raise SpecError(message, f"{CANARY}.dynamicStableScale")
+    _check_ingresses(nginx)  # Argo checks the Ingresses after the spec (with the referenced resources)
 
 
 def _check_without_routing(canary: CanaryStrategyModel) -> None:
@@ -94,20 +97,28 @@ def _check_without_routing(canary: CanaryStrategyModel) -> None:
         raise SpecError(
             "Canary dynamicStableScale can only be used with traffic routing", f"{CANARY}.dynamicStableScale"
         )
-    if any(step.set_canary_scale is not None for step in canary.steps):
-        raise SpecError("SetCanaryScale requires TrafficRouting to be set", f"{CANARY}.trafficRouting")
+    for index, step in enumerate(canary.steps):
+        if step.set_canary_scale is not None:
+            raise SpecError("SetCanaryScale requires TrafficRouting to be set", f"{CANARY}.trafficRouting")
+        if step.set_header_route is not None:
+            raise SpecError(HEADER_ROUTE_NEEDS_ROUTING, f"{CANARY}.steps[{index}].setHeaderRoute")
 
 
-def _check_routing(routing: TrafficRoutingModel) -> None:
+def _check_router(routing: TrafficRoutingModel) -> NginxModel:
+    """The NGINX routing; any other router is refused."""
     path = f"{CANARY}.trafficRouting"
     for router in UNSUPPORTED_ROUTERS:
         if getattr(routing, snake_case(router)) is not None:
             raise UnsupportedFeature(
                 f"{router} traffic routing is not supported (NGINX only)", f"{path}.{router}"
             )
-    nginx = routing.nginx
-    if nginx is None:
+    if routing.nginx is None:
         raise SpecError("trafficRouting needs a router: canarykit supports nginx", path)
+    return routing.nginx
+
+
+def _check_ingresses(nginx: NginxModel) -> None:
+    path = f"{CANARY}.trafficRouting"
     single, multiple = bool(nginx.stable_ingress), bool(nginx.stable_ingresses)
     if single == multiple:
         raise SpecError(INGRESS_CHOICE.format("Both" if single else "Neither"), f"{path}.nginx")

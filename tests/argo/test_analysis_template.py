@@ -134,7 +134,8 @@ def test_missing_file() -> None:
         ),
         (
             "count: 2\n      inconclusiveLimit: 3",
-            "Analysis spec invalid: metrics[0]: count must be >= failureLimit",
+            "Analysis spec invalid: metrics[0]: "
+            "count (2) must be >= failureLimit + consecutiveSuccessLimit (3 + 0) if both >= 0",
         ),
     ],
 )
@@ -164,8 +165,8 @@ def test_address_without_scheme_is_refused_before_any_query() -> None:
 @pytest.mark.parametrize(
     ("replacement", "path"),
     [
-        ("datadog:\n          query: x", "spec.metrics[0].provider.datadog"),
-        ("job:\n          spec: {}", "spec.metrics[0].provider.job"),
+        ("newRelic:\n          query: x", "spec.metrics[0].provider.newRelic"),
+        ("graphite:\n          query: x", "spec.metrics[0].provider.graphite"),
     ],
 )
 def test_unsupported_providers_name_the_yaml_path(replacement: str, path: str) -> None:

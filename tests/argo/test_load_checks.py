@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from canarykit import ConditionSyntaxError, SpecError, UnsupportedFeature
+from canarykit import ConditionSyntaxError, SpecError
 from canarykit.argo import load, load_analysis_template
 
 DATA = Path(__file__).parent.parent / "data"
@@ -113,11 +113,18 @@ def test_a_metric_needs_exactly_one_provider(provider: dict[str, Any], reason: s
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [
-        ({"count": 2, "failureLimit": 3}, "count must be >= failureLimit"),
+        (
+            {"count": 2, "failureLimit": 3},
+            "count (2) must be >= failureLimit + consecutiveSuccessLimit (3 + 0) if both >= 0",
+        ),
+        (
+            {"count": 1, "failureLimit": -1, "consecutiveSuccessLimit": 2},
+            "count must be >= consecutiveSuccessLimit",
+        ),
         ({"count": "2", "failureLimit": 0, "inconclusiveLimit": 3}, "count must be >= inconclusiveLimit"),
         ({"count": 3, "interval": None}, "interval must be specified when count > 1"),
         ({"interval": "5"}, 'invalid interval string: time: missing unit in duration "5"'),
-        ({"failureLimit": -2}, "failureLimit must be >= -1"),
+        ({"failureLimit": -2}, "failureLimit must be >= 0, or -1 to be disabled"),
     ],
 )
 def test_literal_counts_limits_and_durations_are_checked_at_load(fields: dict[str, Any], reason: str) -> None:
@@ -144,7 +151,7 @@ def test_templated_fields_wait_for_their_values() -> None:
         metric(document)["successCondition"] = "result[0] > {{args.limit}}"
 
     loaded = load_analysis_template(template(templated))
-    with pytest.raises(SpecError, match="count must be >= failureLimit"):
+    with pytest.raises(SpecError, match=r"count \(2\) must be >= failureLimit \+ consecutiveSuccessLimit"):
         loaded.metrics({"ingress": "i", "count": "2", "limit": "3"})
     [built] = loaded.metrics({"ingress": "i", "count": "5", "limit": "3"})
     assert (built.count, built.failure_limit) == (5, 3)
@@ -164,13 +171,12 @@ def secret_arg(document: dict[str, Any]) -> None:
     )
 
 
-def test_a_secret_argument_the_rollout_does_not_give_is_refused_at_load() -> None:
-    with pytest.raises(UnsupportedFeature) as caught:
+def test_a_secret_argument_the_rollout_does_not_give_is_refused_at_load_without_a_cluster() -> None:
+    with pytest.raises(SpecError) as caught:
         load(yaml.safe_dump(ROLLOUT), template(secret_arg))
     assert caught.value.path == "spec.strategy.canary.analysis.args"
-    assert caught.value.reason == (
-        "AnalysisTemplate success-rate: spec.args[1].valueFrom.secretKeyRef is not supported "
-        "(canarykit reads nothing from the cluster): give args.token a value in the Rollout's analysis args"
+    assert caught.value.reason.startswith(
+        'AnalysisTemplate success-rate: args.token reads key "k" of Secret "s", which needs a cluster'
     )
 
 
