@@ -92,9 +92,11 @@ def _term(body: str, start: int, text: str, path: str) -> tuple[int, int]:
         unit_end += 1
     unit = body[fraction_end:unit_end]
     if not unit:
-        raise DurationError(f"time: missing unit in duration {_quote(text)}", path)
+        raise DurationError(f"time: missing unit in duration {go_time_quote(text)}", path)
     if unit not in _NANOSECONDS:
-        raise DurationError(f"time: unknown unit {_quote(unit)} in duration {_quote(text)}", path)
+        raise DurationError(
+            f"time: unknown unit {go_time_quote(unit)} in duration {go_time_quote(text)}", path
+        )
     scale = _NANOSECONDS[unit]
     if whole > 2**63 // scale:
         raise _invalid(text, path)
@@ -105,7 +107,7 @@ def _term(body: str, start: int, text: str, path: str) -> tuple[int, int]:
 
 
 def _invalid(text: str, path: str) -> DurationError:
-    return DurationError(f"time: invalid duration {_quote(text)}", path)
+    return DurationError(f"time: invalid duration {go_time_quote(text)}", path)
 
 
 def _digits_end(text: str, position: int) -> int:
@@ -133,7 +135,7 @@ def _fraction(digits: str, scale: int) -> int:
     return int(float(value) * (float(scale) / divisor)) if value else 0
 
 
-def _quote(text: str) -> str:
+def go_time_quote(text: str) -> str:
     """Go's `time.quote`: in double quotes, with `"` and `\\` escaped and other non-ASCII bytes as `\\xNN`."""
     quoted = ['"']
     for char in text:

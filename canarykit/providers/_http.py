@@ -1,4 +1,8 @@
-"""HTTP under one total deadline (connect, headers and body), with faults turned into `ProviderError`s."""
+"""HTTP under one total deadline (connect, headers and body), with faults turned into `ProviderError`s.
+
+Transport faults are `TransportFault`s carrying Go's wording (`go_net`), so each provider can frame them as
+Argo's Go client does; a body over the size cap keeps canarykit's own message.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +21,25 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ReadTimeoutError
 
 from canarykit.errors import ProviderError, SpecError
+from canarykit.providers import go_net
 from canarykit.providers.watchdog import headers_deadline
 
 _CHUNK_BYTES = 64 * 1024
+_CREDENTIAL_NAME = re.compile(r"token|key|secret|pass|pwd|auth|sig|credential|session", re.IGNORECASE)
+
+
+class TransportFault(ProviderError):
+    """No complete answer: `stage` is `request` (no response) or `body` (reading it broke off).
+
+    `cause` is Go's text for it (`dial tcp 127.0.0.1:9: connect: connection refused`, `EOF`,
+    `context deadline exceeded`); `timed_out` tells a deadline from other faults.
+    """
+
+    def __init__(self, stage: str, cause: str, timed_out: bool = False) -> None:
+        super().__init__(cause)
+        self.stage = stage
+        self.cause = cause
+        self.timed_out = timed_out
 
 
 @dataclass(frozen=True)
@@ -29,6 +49,7 @@ class Reply:
     status: int
     reason: str
     body: bytes
+    content_type: str = ""
 
     @property
     def ok(self) -> bool:
@@ -64,6 +85,22 @@ def safe_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
+def go_url(url: str) -> str:
+    """`url` as Go's `url.Error` shows it, minus what could be a credential: no user info, and the value of
+    a query parameter named like one (`token`, `apikey`, `secret`, `password`, `auth`, `sig`) is `***`."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return safe_url(url)
+    query = "&".join(_masked(pair) for pair in parts.query.split("&")) if parts.query else ""
+    return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, query, parts.fragment))
+
+
+def _masked(pair: str) -> str:
+    name, equals, value = pair.partition("=")
+    return f"{name}=***" if equals and value and _CREDENTIAL_NAME.search(name) else pair
+
+
 def send(
     session: requests.Session,
     method: str,
@@ -72,38 +109,38 @@ def send(
     headers: Mapping[str, str],
     verify: bool,
     max_bytes: int,
+    wants_body: Callable[[int], bool] = lambda status: True,
     **payload: Any,
 ) -> Reply:
     """Send one request and read the whole body, at most `max_bytes`, before `deadline`.
 
-    `payload` is `params`, `data`, ... Faults are `ProviderError`s that chain no requests exception (those
-    carry the URL, query included).
+    `payload` is `params`, `data`, ... The body of an answer whose status `wants_body` refuses is not read.
+    Faults are `ProviderError`s that chain no requests exception (those carry the URL, query included).
     """
     where = safe_url(url)
     # requests hands a urllib3 Timeout to urllib3 as is; `total` bounds connect plus waiting for the headers.
-    timeout: Any = urllib3.Timeout(total=_left(deadline, where))
+    timeout: Any = urllib3.Timeout(total=_left(deadline, "request"))
     try:
         with headers_deadline(deadline.remaining()):
             response = session.request(
                 method, url, headers=dict(headers), verify=verify, stream=True, timeout=timeout, **payload
             )
     except requests.RequestException as exc:
-        raise _request_fault(exc, deadline, where) from None
+        raise _request_fault(exc, deadline, url) from None
     with response:
-        _check_length(response, max_bytes, where)
-        body = _read_body(response, deadline, where, max_bytes)
-    return Reply(response.status_code, response.reason or "", body)
+        body = b""
+        if wants_body(response.status_code):
+            _check_length(response, max_bytes, where)
+            body = _read_body(response, deadline, url, max_bytes)
+    content_type = response.headers.get("Content-Type", "")
+    return Reply(response.status_code, response.reason or "", body, content_type)
 
 
-def _request_fault(exc: requests.RequestException, deadline: Deadline, where: str) -> ProviderError:
+def _request_fault(exc: requests.RequestException, deadline: Deadline, url: str) -> TransportFault:
     """What went wrong before the headers came: a timeout (the watchdog's too), TLS, the connection."""
     if isinstance(exc, requests.Timeout) or deadline.remaining() <= 0:
-        return _timeout(deadline, where)
-    if isinstance(exc, requests.exceptions.SSLError):
-        return ProviderError(f"TLS error talking to {where}: {_cause(exc)}")
-    if isinstance(exc, requests.ConnectionError):
-        return ProviderError(f"cannot connect to {where}: {_cause(exc)}")
-    return ProviderError(f"HTTP request to {where} failed: {_cause(exc)}")
+        return _timeout("request")
+    return TransportFault("request", go_net.request_cause(exc, url))
 
 
 def _check_length(response: requests.Response, max_bytes: int, where: str) -> None:
@@ -113,20 +150,21 @@ def _check_length(response: requests.Response, max_bytes: int, where: str) -> No
         raise _too_large(where, max_bytes, f" (Content-Length: {int(announced)})")
 
 
-def _read_body(response: requests.Response, deadline: Deadline, where: str, max_bytes: int) -> bytes:
+def _read_body(response: requests.Response, deadline: Deadline, url: str, max_bytes: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     try:
-        for chunk in _chunks(response.raw, deadline, where):
+        for chunk in _chunks(response.raw, deadline):
             size += len(chunk)
             if size > max_bytes:
-                raise _too_large(where, max_bytes, "")
+                raise _too_large(safe_url(url), max_bytes, "")
             chunks.append(chunk)
     except (TimeoutError, ReadTimeoutError):
-        raise _timeout(deadline, where) from None
+        raise _timeout("body") from None
     except (Urllib3Error, OSError) as exc:
-        cause = _cause(exc)
-        raise ProviderError(f"connection to {where} broke while reading the response: {cause}") from None
+        if deadline.remaining() <= 0:
+            raise _timeout("body") from None
+        raise TransportFault("body", go_net.read_cause(exc, url)) from None
     return b"".join(chunks)
 
 
@@ -136,12 +174,12 @@ def _too_large(where: str, max_bytes: int, detail: str) -> ProviderError:
     )
 
 
-def _chunks(raw: Any, deadline: Deadline, where: str) -> Iterator[bytes]:
+def _chunks(raw: Any, deadline: Deadline) -> Iterator[bytes]:
     """Body pieces as they arrive; every socket wait is bounded by what is left of the deadline."""
     read = getattr(raw, "read1", None) or raw.read
     while True:
         sock = getattr(getattr(raw, "connection", None), "sock", None)
-        left = _left(deadline, where)
+        left = _left(deadline, "body")
         if isinstance(sock, socket.socket):
             sock.settimeout(left)
         chunk = read(_CHUNK_BYTES, decode_content=True)
@@ -150,33 +188,12 @@ def _chunks(raw: Any, deadline: Deadline, where: str) -> Iterator[bytes]:
         yield chunk
 
 
-def _left(deadline: Deadline, where: str) -> float:
+def _left(deadline: Deadline, stage: str) -> float:
     left = deadline.remaining()
     if left <= 0:
-        raise _timeout(deadline, where)
+        raise _timeout(stage)
     return left
 
 
-def _timeout(deadline: Deadline, where: str) -> ProviderError:
-    return ProviderError(f"timeout: no complete response from {where} within {deadline.seconds:g} s")
-
-
-def _cause(exc: BaseException) -> str:
-    """The most specific readable reason inside a wrapped requests/urllib3 exception."""
-    for inner in _chain(exc):
-        if isinstance(inner, OSError) and inner.strerror:
-            return inner.strerror
-    return type(exc).__name__
-
-
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    todo: list[BaseException] = [exc]
-    while todo:
-        current = todo.pop(0)
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        nested = [*current.args, getattr(current, "reason", None), current.__cause__, current.__context__]
-        todo.extend(item for item in nested if isinstance(item, BaseException))
+def _timeout(stage: str) -> TransportFault:
+    return TransportFault(stage, go_net.DEADLINE, timed_out=True)

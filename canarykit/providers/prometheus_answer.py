@@ -1,23 +1,32 @@
-"""A Prometheus API answer: its envelope read within the caps and the deadline, and Argo's conversion."""
+"""A Prometheus API answer read as Argo's Go client (client_golang `api/prometheus/v1`) reads it.
+
+Error texts are the client's: `client_error: client error: 401`, `server_error: server error: 503`,
+`bad_data: 1:5: parse error: ...` (Prometheus's own `errorType: error`), `bad_response: invalid character
+'<' looking for beginning of value`. canarykit's bounds (body bytes, samples, the deadline) stay in force.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from canarykit.conditions.gotypes import Float64s
 from canarykit.errors import ProviderError
+from canarykit.providers import go_net
 from canarykit.providers._http import Deadline, Reply
-from canarykit.providers.limits import NotJson, check_deadline, parse_json
+from canarykit.providers.go_json import syntax_error
+from canarykit.providers.limits import NotJson, parse_json
+from canarykit.providers.prometheus_decode import MISSING, Decoded, decode, field, kind
 from canarykit.providers.redaction import Redactor
 from canarykit.values import PREVIEW_CHARS, format_float, format_floats
 
 _T = TypeVar("_T")
-SNIPPET_CHARS = 80
-"""Characters of an unexpected body quoted in an error."""
 DETAIL_CHARS = 300
 """Characters of Prometheus's own error text, or of one warning, kept."""
+_API_ERROR_CODES = (400, 422)
+_ENVELOPE_TYPES = {"status": "string", "errorType": "v1.ErrorType", "error": "string", "warnings": "[]string"}
 
 
 @dataclass(frozen=True)
@@ -30,10 +39,9 @@ class Series:
 
 @dataclass(frozen=True)
 class Answer:
-    """The `data` of a successful answer, and its warnings (secrets hidden, each cut)."""
+    """The `data` of a successful answer (`MISSING` when absent), and its warnings (secrets hidden, cut)."""
 
-    result_type: str
-    result: Any
+    data: Any
     warnings: tuple[str, ...]
 
 
@@ -47,53 +55,101 @@ class Reading:
     redactor: Redactor
 
     def answer(self, reply: Reply) -> Answer:
-        """The `data` of the answer; any error answer becomes a `ProviderError`."""
-        payload = self._json(reply.body)
-        if not reply.ok:
-            detail = (
-                f": {self._api_error(payload)}" if isinstance(payload, dict) and "error" in payload else ""
-            )
-            raise ProviderError(f"Prometheus returned HTTP {reply.status} {reply.reason}".rstrip() + detail)
-        if not isinstance(payload, dict):
-            raise ProviderError(
-                f"Prometheus returned a body that is not a JSON object: {self._snippet(reply)}"
-            )
-        if payload.get("status") == "error":
-            raise ProviderError(f"Prometheus query failed: {self._api_error(payload)}")
-        data = payload.get("data")
-        if payload.get("status") != "success" or not isinstance(data, dict):
-            raise ProviderError(f"Prometheus returned an unexpected answer: {self._snippet(reply)}")
-        warnings = tuple(
-            self.redactor.cut(str(item), DETAIL_CHARS) for item in _items(payload.get("warnings"))
-        )
-        return Answer(str(data.get("resultType")), data.get("result"), warnings)
+        """The envelope's `data` and warnings; an error answer is a `ProviderError` in the client's words."""
+        code = reply.status
+        if code // 100 != 2 and code not in _API_ERROR_CODES:
+            raise ProviderError(_status_error(code))
+        envelope = {} if code == 204 else self._envelope(reply.body)
+        status = field(envelope, "status")
+        if code in _API_ERROR_CODES and status == "success":
+            raise ProviderError("bad_response: inconsistent body for response code")
+        if status == "error":
+            error_type, error = field(envelope, "errorType"), field(envelope, "error")
+            text = f"{'' if error_type in (MISSING, None) else error_type}: {_text(error)}"
+            raise ProviderError(self.redactor.cut(text, DETAIL_CHARS))
+        warnings = field(envelope, "warnings")
+        items = warnings if isinstance(warnings, list) else []
+        kept = tuple(self.redactor.cut(item or "", DETAIL_CHARS) for item in items)  # Go: null is ""
+        return Answer(field(envelope, "data"), kept)
 
     def converted(self, convert: Callable[[], _T]) -> _T:
         """`convert()` (a conversion of the answer), then a look at the deadline."""
         value = convert()
-        check_deadline(self.deadline, self.where, "converted")
+        self._check_deadline()
         return value
 
-    def _json(self, body: bytes) -> Any:
+    def _check_deadline(self) -> None:
+        """Go's words for a deadline gone while reading the answer: the client's context expired."""
+        if self.deadline.remaining() <= 0:
+            raise ProviderError(go_net.DEADLINE)
+
+    def _envelope(self, body: bytes) -> dict[str, Any]:
+        """The body as Go's `json.Unmarshal` into client_golang's `apiResponse` sees it."""
+        text = body.decode("utf-8", errors="replace")  # Go replaces invalid UTF-8 too
         try:
-            return parse_json(body, self.deadline, self.where, self.max_samples)
-        except NotJson:
-            return None
+            payload = parse_json(text, self.deadline, self.where, self.max_samples, floats_only=True)
+        except NotJson as refused:
+            raise ProviderError(f"bad_response: {self._syntax(body, str(refused))}") from None
+        except ProviderError:
+            if self.deadline.remaining() <= 0:
+                raise ProviderError(go_net.DEADLINE) from None
+            raise  # over max_samples
+        if payload is None:
+            return {}
+        if not isinstance(payload, dict):
+            raise ProviderError(f"bad_response: json: cannot unmarshal {kind(payload)} {_INTO}")
+        _check_envelope(payload)
+        return payload
 
-    def _api_error(self, payload: Mapping[str, Any]) -> str:
-        text = f"{payload.get('errorType', 'error')}: {payload.get('error', '')}"
-        return self.redactor.cut(text, DETAIL_CHARS)
+    def _syntax(self, body: bytes, python_reason: str) -> str:
+        """Go's syntax error; for JSON Go reads but Python does not (nesting deeper than Python goes), the
+        type error Go would give, else Python's reason."""
+        found = syntax_error(body, self._check_deadline)
+        if found is not None:
+            return found
+        if body.lstrip(b" \t\r\n").startswith(b"["):
+            return f"json: cannot unmarshal array {_INTO}"
+        return python_reason
 
-    def _snippet(self, reply: Reply) -> str:
-        """The body's start, secrets hidden before it is cut (a secret the cut splits is masked too)."""
-        if not reply.body:
-            return "(empty body)"
-        longest = max((len(secret) for secret in self.redactor.secrets), default=0)
-        window = reply.body[: (SNIPPET_CHARS + longest) * 4]
-        text = self.redactor.cut(window.decode("utf-8", errors="replace"), SNIPPET_CHARS)
-        if len(reply.body) > len(window) and not text.endswith("..."):
-            text = self.redactor.mask_cut_secret(text) + "..."
-        return repr(text)
+
+_INTO = "into Go value of type v1.apiResponse"
+
+
+def _check_envelope(payload: Mapping[str, Any]) -> None:
+    """The first field of the wrong JSON type, as Go's decoder reports it (in document order)."""
+    for key, value in payload.items():
+        name = next((name for name in _ENVELOPE_TYPES if name.lower() == key.lower()), None)
+        if name is None or value is None:
+            continue
+        go_type = _ENVELOPE_TYPES[name]
+        if go_type == "[]string":
+            if not isinstance(value, list):
+                raise _field_error(value, name, go_type)
+            wrong = [item for item in value if item is not None and not isinstance(item, str)]
+            if wrong:
+                raise _field_error(wrong[0], name, "string")
+        elif not isinstance(value, str):
+            raise _field_error(value, name, go_type)
+
+
+def _field_error(value: Any, name: str, go_type: str) -> ProviderError:
+    return ProviderError(
+        f"bad_response: json: cannot unmarshal {kind(value)} into Go struct field apiResponse.{name} "
+        f"of type {go_type}"
+    )
+
+
+def _status_error(code: int) -> str:
+    """client_golang's error for a status that is neither 2xx nor an API error (400, 422)."""
+    if code // 100 == 4:
+        return f"client_error: client error: {code}"
+    if code // 100 == 5:
+        return f"server_error: server error: {code}"
+    return f"bad_response: bad response code {code}"
+
+
+def _text(value: Any) -> str:
+    return "" if value in (MISSING, None) else str(value)
 
 
 def value_of(answer: Answer) -> tuple[Any, str]:
@@ -101,42 +157,20 @@ def value_of(answer: Answer) -> tuple[Any, str]:
 
     The text is Argo's, or a preview of it when longer than a measurement keeps (`PREVIEW_CHARS`).
     """
-    if answer.result_type == "scalar":
-        scalar = _guard("scalar", lambda: _number(answer.result))
+    decoded = decode(answer.data)
+    if decoded.result_type == "scalar":
+        scalar = decoded.values()[0]
         return scalar, format_float(scalar)
-    if answer.result_type == "vector":
-        values = _guard("vector", lambda: [_number(sample["value"]) for sample in answer.result])
-    elif answer.result_type == "matrix":
-        values = _guard("matrix", lambda: [_number(p) for item in answer.result for p in item["values"]])
-    else:
-        raise ProviderError("Prometheus metric type not supported")
+    values = Float64s(decoded.values())  # Go's []float64: conditions are type-checked as in Argo
     return values, format_floats(values, PREVIEW_CHARS)
 
 
 def series_of(answer: Answer) -> list[Series]:
     """Every series of a matrix answer."""
-    if answer.result_type != "matrix":
-        raise ProviderError(f"Prometheus range query returned {answer.result_type!r}, expected a matrix")
-    return _guard("matrix", lambda: [_series(item) for item in answer.result])
-
-
-def _series(item: Mapping[str, Any]) -> Series:
-    labels = MappingProxyType({str(key): str(value) for key, value in item["metric"].items()})
-    points = tuple((float(point[0]), _number(point)) for point in item["values"])
-    return Series(labels=labels, points=points)
-
-
-def _number(pair: Sequence[Any]) -> float:
-    """The value of a `[timestamp, "value"]` pair; Prometheus writes NaN and infinities as "NaN", "+Inf"."""
-    return float(pair[1])
-
-
-def _guard(kind: str, convert: Callable[[], _T]) -> _T:
-    try:
-        return convert()
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
-        raise ProviderError(f"malformed Prometheus {kind} result ({type(exc).__name__}: {exc})") from None
-
-
-def _items(warnings: Any) -> list[Any]:
-    return list(warnings) if isinstance(warnings, list) else []
+    decoded: Decoded = decode(answer.data)
+    if decoded.result_type != "matrix":
+        raise ProviderError(f"Prometheus range query returned {decoded.result_type!r}, expected a matrix")
+    return [
+        Series(MappingProxyType({str(k): str(v) for k, v in labels.items()}), points)
+        for labels, points in decoded.series
+    ]

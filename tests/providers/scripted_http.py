@@ -24,7 +24,7 @@ class ScriptedHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._serve()
 
-    do_POST = do_GET
+    do_POST = do_PUT = do_GET
 
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))

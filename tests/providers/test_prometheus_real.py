@@ -9,8 +9,11 @@ from collections.abc import Iterator
 import pytest
 from reference_history import ReferencePrometheus
 
+from canarykit.analysis import Metric, Phase
+from canarykit.analysis.take import take_measurement
 from canarykit.errors import ProviderError
 from canarykit.providers import PrometheusProvider
+from canarykit.testing import FakeClock
 
 pytestmark = pytest.mark.prometheus
 
@@ -37,19 +40,42 @@ def test_reference_query_without_traffic_is_an_empty_vector(prometheus: Referenc
     assert (observation.value, observation.text) == ([], "[]")
 
 
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ('result[0] == "x"', "invalid operation: == (mismatched types float64 and string)"),
+        ("result == 10", "invalid operation: == (mismatched types []float64 and int)"),
+    ],
+)
+def test_a_vector_is_typed_as_argo_types_it(
+    prometheus: ReferencePrometheus, condition: str, message: str
+) -> None:
+    """A vector is Go's []float64: a condition comparing it with the wrong type is an Error, not Failed."""
+    provider = PrometheusProvider(prometheus.url)
+    metric = Metric("rate", provider, query=prometheus.success_rate_query, success_condition=condition)
+    measurement = take_measurement(metric, FakeClock(prometheus.healthy_start + 900))
+    assert measurement.phase is Phase.ERROR
+    assert message in measurement.message
+
+
 def test_scalar_query(prometheus: ReferencePrometheus) -> None:
     observation = PrometheusProvider(prometheus.url).measure("1+1", prometheus.healthy_start)
     assert (observation.value, observation.text) == (2.0, "2")
 
 
-def test_string_result_from_a_real_server_is_not_supported(prometheus: ReferencePrometheus) -> None:
-    with pytest.raises(ProviderError, match="Prometheus metric type not supported"):
+def test_string_result_from_a_real_server_is_an_unexpected_value_type(
+    prometheus: ReferencePrometheus,
+) -> None:
+    with pytest.raises(ProviderError) as caught:  # client_golang's queryResult decodes no string results
         PrometheusProvider(prometheus.url).measure('"text"', prometheus.healthy_start)
+    assert str(caught.value) == 'unexpected value type "string"'
 
 
-def test_bad_promql_names_prometheus_error(prometheus: ReferencePrometheus) -> None:
-    with pytest.raises(ProviderError, match=r"HTTP 400 Bad Request: bad_data: .*parse error"):
+def test_bad_promql_is_prometheus_own_error_as_argo_records_it(prometheus: ReferencePrometheus) -> None:
+    with pytest.raises(ProviderError) as caught:
         PrometheusProvider(prometheus.url).measure("sum(", prometheus.healthy_start)
+    message = str(caught.value)  # Prometheus's own words vary with its version; Argo shows them as they are
+    assert message.startswith("bad_data: ") and "1:5: parse error" in message, message
 
 
 def test_query_range_over_the_healthy_window(prometheus: ReferencePrometheus) -> None:
@@ -82,10 +108,12 @@ def test_closed_port_fails_fast_with_connection_refused() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    with pytest.raises(  # refused, not the 5 s timeout
-        ProviderError, match=r"^cannot connect to http://127\.0\.0\.1:\d+/api/v1/query: Connection refused$"
-    ):
+    with pytest.raises(ProviderError) as caught:  # refused, not the 5 s timeout
         PrometheusProvider(f"http://127.0.0.1:{port}", timeout=5).measure("up", 0)
+    address = f"127.0.0.1:{port}"
+    assert str(caught.value) == (
+        f'Post "http://{address}/api/v1/query": dial tcp {address}: connect: connection refused'
+    )
 
 
 @pytest.fixture
@@ -98,8 +126,9 @@ def silent_server() -> Iterator[str]:
 
 
 def test_server_that_never_answers_times_out_at_the_deadline(silent_server: str) -> None:
-    with pytest.raises(ProviderError, match=r"^timeout: no complete response from .* within 0\.5 s$"):
+    with pytest.raises(ProviderError) as caught:
         PrometheusProvider(silent_server, timeout=0.5).measure("up", 0)
+    assert str(caught.value) == f'Post "{silent_server}/api/v1/query": context deadline exceeded'
 
 
 @pytest.fixture
@@ -131,5 +160,6 @@ def trickling_server() -> Iterator[str]:
 
 def test_a_trickling_body_cannot_stretch_the_deadline(trickling_server: str) -> None:
     # each byte comes well within any socket timeout: only the whole deadline can end this 5,000 s body
-    with pytest.raises(ProviderError, match=r"^timeout: .* within 0\.6 s$"):
+    with pytest.raises(ProviderError) as caught:
         PrometheusProvider(trickling_server, timeout=0.6).measure("up", 0)
+    assert str(caught.value) == "context deadline exceeded"  # client_golang's body read under its context

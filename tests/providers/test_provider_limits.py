@@ -128,7 +128,7 @@ def test_the_deadline_covers_parsing_a_50_mb_answer(big_answer: bytes) -> None:
         provider = PrometheusProvider(
             server.url, timeout=0.3, max_response_bytes=64 * MiB, max_samples=2 * MiB
         )
-        with pytest.raises(ProviderError, match=r"^timeout: .* within 0\.3 s$"):
+        with pytest.raises(ProviderError, match=r'^(Post "[^"]+": )?context deadline exceeded$'):
             provider.measure("q", 0)  # before: read within 0.3 s, then parsed for seconds and returned
 
 
@@ -158,44 +158,60 @@ def test_a_deadline_gone_after_reading_is_a_timeout_even_for_a_small_answer() ->
         parse_json(b'{"status": "success"}', deadline, "here")
 
 
+BODY_TIMEOUT = {
+    PrometheusProvider: "context deadline exceeded",
+    WebProvider: "Received no bytes in response: context deadline exceeded "
+    "(Client.Timeout or context cancellation while reading body)",
+}
+HEADERS_TIMEOUT = {
+    PrometheusProvider: 'Post "{url}/api/v1/query": context deadline exceeded',
+    WebProvider: 'Get "{url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+}
+
+
 @pytest.mark.parametrize("make", [PrometheusProvider, WebProvider])
 @pytest.mark.parametrize(
-    "drip",
+    ("drip", "messages"),
     [
-        lambda handler: handler.drip(seconds_per_byte=1.0),
-        lambda handler: handler.drip_headers(seconds_per_byte=0.1),  # no single read ever times out
+        (lambda handler: handler.drip(seconds_per_byte=1.0), BODY_TIMEOUT),
+        (lambda handler: handler.drip_headers(seconds_per_byte=0.1), HEADERS_TIMEOUT),  # no read times out
     ],
     ids=["body-1-byte-per-second", "headers-byte-by-byte"],
 )
 def test_an_answer_dripping_a_byte_at_a_time_is_cut_at_the_deadline(
-    make: Callable[..., Any], drip: Callable[[Any], None]
+    make: type[Any], drip: Callable[[Any], None], messages: dict[type[Any], str]
 ) -> None:
-    message = r"^timeout: no complete response from .* within 0\.5 s$"
-    with serve(drip) as server, pytest.raises(ProviderError, match=message):
+    with serve(drip) as server, pytest.raises(ProviderError) as caught:
         make(server.url, timeout=0.5).measure("q", 0)
+    assert str(caught.value) == messages[make].format(url=server.url)  # the Go client's words
 
 
 @pytest.mark.parametrize("make", [PrometheusProvider, WebProvider])
-def test_a_server_that_reads_the_request_and_never_answers_times_out(make: Callable[..., Any]) -> None:
+def test_a_server_that_reads_the_request_and_never_answers_times_out(make: type[Any]) -> None:
     with serve(lambda handler: handler.hang()) as server:
-        with pytest.raises(ProviderError, match=r"^timeout: no complete response from .* within 0\.4 s$"):
+        with pytest.raises(ProviderError) as caught:
             make(server.url, timeout=0.4).measure("q", 0)
         assert server.requests  # it was reached
+    assert str(caught.value) == HEADERS_TIMEOUT[make].format(url=server.url)
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "message"),
     [
-        bytes(range(256)) * 10,
-        b'{"status": "success", "data": {"resultType": "vector", "result": [',
-        b"[" * 100_000,
+        (bytes(range(256)) * 10, "invalid character '\\x00' looking for beginning of value"),
+        (
+            b'{"status": "success", "data": {"resultType": "vector", "result": [',
+            "unexpected end of JSON input",
+        ),
+        (b"[" * 100_000, "invalid character '[' exceeded max depth"),
+        (b"[" * 5_000 + b"]" * 5_000, "json: cannot unmarshal array into Go value of type v1.apiResponse"),
     ],
-    ids=["binary", "truncated", "deeply-nested"],
+    ids=["binary", "truncated", "deeply-nested", "nested-deeper-than-python-parses"],
 )
-def test_garbage_from_a_real_server_is_a_provider_error(body: bytes) -> None:
-    message = r"^Prometheus returned a body that is not a JSON object: "
-    with serve(answering(body)) as server, pytest.raises(ProviderError, match=message):
+def test_garbage_from_a_real_server_is_a_bad_response(body: bytes, message: str) -> None:
+    with serve(answering(body)) as server, pytest.raises(ProviderError) as caught:
         PrometheusProvider(server.url).measure("q", 0)
+    assert str(caught.value) == f"bad_response: {message}"
 
 
 @pytest.mark.parametrize(
@@ -205,3 +221,9 @@ def test_json_go_cannot_decode_is_a_text_result_of_the_web_provider(body: bytes)
     with serve(answering(body)) as server:
         observation = WebProvider(server.url).measure(None, 0)
     assert observation.value == body.decode()  # Go's json.Unmarshal refuses both; Argo keeps the body as text
+
+
+def test_an_error_status_is_named_without_reading_its_body(big_answer: bytes) -> None:
+    with serve(answering(big_answer, status=503)) as server, pytest.raises(ProviderError) as caught:
+        PrometheusProvider(server.url).measure("q", 0)  # no "larger than 10485760 bytes" here
+    assert str(caught.value) == "server_error: server error: 503"

@@ -33,14 +33,14 @@ PAIRS = [("~", "zq"), ("s3cr3t-long-password", "Qz7")]
 
 
 def echo_everything(handler: ScriptedHandler) -> None:
-    """Warnings quoting the credentials seen, then (on the second request) a 401 quoting them again."""
+    """Warnings quoting the credentials seen, then (second request) a 422 API error quoting them again."""
     seen = f"Authorization={handler.headers.get('Authorization')} X-Token={handler.headers.get('X-Token')}"
     if len(handler.server.requests) == 1:
         vector = {"resultType": "vector", "result": [{"metric": {}, "value": [1, "1"]}]}
         body = {"status": "success", "data": vector, "warnings": [f"proxy saw {seen}"]}
         handler.send_all(json.dumps(body).encode())
     else:
-        handler.send_all(json.dumps({"status": "error", "error": f"refused {seen}"}).encode(), status=401)
+        handler.send_all(json.dumps({"status": "error", "error": f"refused {seen}"}).encode(), status=422)
 
 
 def analyze(template: Path, address: str, token: str, *options: str) -> str:
