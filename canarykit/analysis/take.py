@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from canarykit.analysis.evaluate import evaluate_result
+from canarykit.analysis.evaluate import Outcome, evaluate_result
 from canarykit.analysis.measurement import Measurement
 from canarykit.analysis.metric import Metric
 from canarykit.analysis.phases import Phase
 from canarykit.clock import Clock
-from canarykit.providers.base import MetricProvider
+from canarykit.providers.base import MetricProvider, Observation
 from canarykit.values import preview
 
 log = logging.getLogger("canarykit.analysis")
@@ -30,7 +30,7 @@ def take_measurement(metric: Metric, clock: Clock) -> Measurement:
         message = preview(redact(_describe(fault)))
         log.warning("metric %s: provider fault: %s", metric.name, message)
         return Measurement(Phase.ERROR, started, clock.now(), message=message)
-    outcome = evaluate_result(observation.value, metric.success_condition, metric.failure_condition)
+    outcome = _judge(metric, observation)
     return Measurement(
         phase=outcome.phase,
         started_at=started,
@@ -40,6 +40,16 @@ def take_measurement(metric: Metric, clock: Clock) -> Measurement:
         metadata=observation.metadata,
         result=observation.value,
     )
+
+
+def _judge(metric: Metric, observation: Observation) -> Outcome:
+    """The provider's own verdict when it gives one (conditions unused, as for Argo's Jobs), else theirs."""
+    if observation.phase is None:
+        return evaluate_result(observation.value, metric.success_condition, metric.failure_condition)
+    phase = Phase(observation.phase)
+    if not phase.completed:
+        return Outcome(Phase.ERROR, f"the provider gave an unfinished phase ({phase})")
+    return Outcome(phase, observation.message)
 
 
 def _redaction(provider: MetricProvider) -> Callable[[str], str]:

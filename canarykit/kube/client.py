@@ -27,6 +27,11 @@ API_PREFIXES = {
     "events": "/api/v1",
     "ingresses": "/apis/networking.k8s.io/v1",
     "leases": "/apis/coordination.k8s.io/v1",
+    "rollouts": "/apis/argoproj.io/v1alpha1",
+    "replicasets": "/apis/apps/v1",
+    "pods": "/api/v1",
+    "secrets": "/api/v1",
+    "jobs": "/apis/batch/v1",
 }
 """The resources canarykit touches: plural -> API group path."""
 DEFAULT_TIMEOUT = 30.0
@@ -82,10 +87,12 @@ class KubeAPI:
         content_type = _patch_content_type(patch_type)
         return self._request("PATCH", resource, namespace, name, body=body, content_type=content_type)
 
-    def delete(self, resource: str, namespace: str, name: str) -> bool:
-        """Delete the object; False when it was already gone."""
+    def delete(self, resource: str, namespace: str, name: str, propagation: str | None = None) -> bool:
+        """Delete the object (`propagation`: `Foreground`, `Background` or `Orphan` for its dependents);
+        False when it was already gone."""
+        query = {"propagationPolicy": propagation} if propagation else None
         try:
-            self._request("DELETE", resource, namespace, name)
+            self._request("DELETE", resource, namespace, name, query=query)
         except KubernetesError as error:
             if error.status == 404:
                 return False

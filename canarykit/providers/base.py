@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from canarykit.values import format_value
+
+if TYPE_CHECKING:  # at run time the analysis package imports this module: no cycle
+    from canarykit.analysis.phases import Phase
 
 
 @dataclass(frozen=True)
 class Observation:
-    """What a provider saw: the value conditions get as `result`, its Argo-style text, and metadata."""
+    """What a provider saw: the value conditions get as `result`, its Argo-style text, and metadata.
+
+    A provider that decides the outcome itself, as Argo's job provider does (a Job that completes is
+    Successful whatever the conditions say), sets `phase` and, when there is something to say, `message`;
+    the metric's conditions are then not evaluated.
+    """
 
     value: Any
     text: str = ""
     metadata: Mapping[str, str] = field(default_factory=dict)
+    phase: Phase | None = None
+    message: str = ""
 
     @classmethod
     def of(cls, value: Any, **metadata: str) -> Observation:

@@ -3,5 +3,6 @@
 from canarykit.testing.kube.errors import ApiError
 from canarykit.testing.kube.fake import FakeKubeAPI
 from canarykit.testing.kube.faults import DISCONNECT, TIMEOUT
+from canarykit.testing.kube.jobs import JobPlan, JobRunner
 
-__all__ = ["DISCONNECT", "TIMEOUT", "ApiError", "FakeKubeAPI"]
+__all__ = ["DISCONNECT", "TIMEOUT", "ApiError", "FakeKubeAPI", "JobPlan", "JobRunner"]

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from canarykit.testing.kube.errors import bad_request, method_not_allowed, unsupported_media_type
+from canarykit.testing.kube.job_api import propagation_policy
 from canarykit.testing.kube.operations import ResourceOperations
 from canarykit.testing.kube.patches import PATCH_TYPES
 from canarykit.testing.kube.resources import KubeObject
@@ -48,7 +49,8 @@ class Endpoints:
                 raise unsupported_media_type(content_type)
             return 200, self._patches[target](resource, namespace, name, parse_json(body), content_type)
         if method == "DELETE" and target == "object":
-            return 200, self.operations.delete(resource, namespace, name)
+            policy = propagation_policy(options.propagation_policy, parse_json(body) if body else None)
+            return 200, self.operations.delete(resource, namespace, name, policy)
         raise method_not_allowed(method, target)
 
     def _collection(

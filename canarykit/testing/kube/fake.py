@@ -11,6 +11,7 @@ with FakeKubeAPI() as kube:
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -130,6 +131,15 @@ class FakeKubeAPI:
         except ApiError:  # the store's 404: nothing to delete
             return False
         return True
+
+    def add_controller(self, reconcile: Callable[[], None]) -> None:
+        """Call `reconcile()` before answering each request: a controller acting whenever a client looks."""
+        self._state.controllers.append(reconcile)
+
+    def remove_controller(self, reconcile: Callable[[], None]) -> None:
+        """Stop calling a controller added with `add_controller`."""
+        if reconcile in self._state.controllers:
+            self._state.controllers.remove(reconcile)
 
     def mark_ready(self, namespace: str, name: str) -> KubeObject:
         """Finish a Deployment's rollout: all replicas updated, ready and available for its generation."""

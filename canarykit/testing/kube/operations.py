@@ -12,6 +12,7 @@ from canarykit.testing.kube.errors import (
     conflict,
     resource_details,
 )
+from canarykit.testing.kube.job_api import JOBS, default_job, delete_owned_pods, validate_job
 from canarykit.testing.kube.patches import PatchError, apply_patch
 from canarykit.testing.kube.resources import (
     DEPLOYMENTS,
@@ -41,6 +42,9 @@ class ResourceOperations:
             self.store.fill_new_metadata(resource, namespace, obj)
             if resource == DEPLOYMENTS:
                 obj["status"] = refreshed_status(obj, None, self.auto_ready)
+            if resource == JOBS:
+                validate_job(obj)
+                default_job(obj)
             return self.store.save(resource, obj, "ADDED")
 
     def read(self, resource: ResourceType, namespace: str, name: str) -> KubeObject:
@@ -87,9 +91,12 @@ class ResourceOperations:
             patched = patched_object(resource, name, previous, patch, content_type)
             return self.update(resource, typed_body(resource, patched, namespace), previous)
 
-    def delete(self, resource: ResourceType, namespace: str, name: str) -> KubeObject:
-        """DELETE: remove the object and answer with a Success Status."""
-        removed = self.store.delete(resource, namespace, name)
+    def delete(self, resource: ResourceType, namespace: str, name: str, propagation: str = "") -> KubeObject:
+        """DELETE: remove the object and answer with a Success Status (a Job's pods per `propagation`)."""
+        with self.store.lock:
+            removed = self.store.delete(resource, namespace, name)
+            if resource == JOBS:
+                delete_owned_pods(self.store, removed, propagation)
         details = resource_details(resource, name)
         details["uid"] = removed["metadata"]["uid"]
         return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}

@@ -49,6 +49,10 @@ RESOURCES: tuple[ResourceType, ...] = (
     ResourceType("pods", "Pod", "", has_status=True),
     ResourceType("ingresses", "Ingress", "networking.k8s.io", has_status=True),
     ResourceType("leases", "Lease", "coordination.k8s.io"),
+    ResourceType("rollouts", "Rollout", "argoproj.io", "v1alpha1", has_status=True),
+    ResourceType("replicasets", "ReplicaSet", "apps", has_status=True),
+    ResourceType("secrets", "Secret", ""),
+    ResourceType("jobs", "Job", "batch", has_status=True),
 )
 
 _BY_URL = {(resource.url_prefix, resource.plural): resource for resource in RESOURCES}

@@ -46,6 +46,7 @@ class ListOptions:
     watch: bool = False
     resource_version: int | None = None
     timeout_seconds: float | None = None
+    propagation_policy: str = ""
 
 
 def parse_route(path: str) -> Route:
@@ -69,6 +70,7 @@ def parse_list_options(query: str) -> ListOptions:
             watch=params.get("watch", "").lower() in ("true", "1"),
             resource_version=_resource_version(params.get("resourceVersion", "")),
             timeout_seconds=float(params["timeoutSeconds"]) if params.get("timeoutSeconds") else None,
+            propagation_policy=params.get("propagationPolicy", ""),
         )
     except ValueError as error:
         raise bad_request(str(error)) from None

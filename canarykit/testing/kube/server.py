@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -43,6 +44,7 @@ class ServerState:
     requests: list[RequestRecord] = field(default_factory=list)
     open_watches: int = 0
     changed: threading.Condition = field(default_factory=threading.Condition)
+    controllers: list[Callable[[], None]] = field(default_factory=list)
 
     def record(self, method: str, path: str, content_type: str | None) -> None:
         """Log one request for `FakeKubeAPI.requests`."""
@@ -114,12 +116,15 @@ class KubeRequestHandler(BaseHTTPRequestHandler):
             self._send_json(500, status_body(500, "InternalError", f"FakeKubeAPI failed: {error!r}"))
 
     def _answer(self, method: str, path: str, query: str, body: bytes, media_type: str) -> None:
-        """Serve `/version`, a watch stream, or a resource request."""
+        """Serve `/version`, a watch stream, or a resource request (controllers reconcile first)."""
+        for reconcile in tuple(self.server.state.controllers):
+            reconcile()
         if method == "GET" and path.rstrip("/") == "/version":
             self._send_json(200, VERSION_INFO)
             return
         route = parse_route(path)
-        options = parse_list_options(query) if route.target == "collection" else ListOptions()
+        with_options = route.target == "collection" or method == "DELETE"
+        options = parse_list_options(query) if with_options else ListOptions()
         if method == "GET" and options.watch:
             self._stream_watch(route, options)
             return

@@ -324,7 +324,7 @@ def test_version_endpoint(kube_config: client.Configuration) -> None:
 
 
 def test_unknown_path_is_404_status(fake_kube: FakeKubeAPI) -> None:
-    code, body = send(f"{fake_kube.url}/apis/batch/v1/namespaces/default/jobs", "GET")
+    code, body = send(f"{fake_kube.url}/apis/batch/v1/namespaces/default/cronjobs", "GET")
 
     assert code == 404
     assert (body["kind"], body["status"], body["reason"], body["code"]) == (

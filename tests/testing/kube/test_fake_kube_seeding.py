@@ -81,7 +81,7 @@ def test_put_is_seen_by_watchers(fake_kube: FakeKubeAPI, core: CoreApi) -> None:
 
 def test_put_rejects_an_unknown_kind(fake_kube: FakeKubeAPI) -> None:
     with pytest.raises(ValueError, match="unknown apiVersion/kind"):
-        fake_kube.put({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j"}})
+        fake_kube.put({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "j"}})
 
 
 def test_get_returns_a_copy(fake_kube: FakeKubeAPI) -> None:
