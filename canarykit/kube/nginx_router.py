@@ -6,13 +6,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from canarykit.errors import KubernetesError, RoutingError, SpecError
-from canarykit.kube.canary_ingress import DEFAULT_ANNOTATION_PREFIX, build_canary_ingress, canary_ingress_name
+from canarykit.kube.canary_ingress import (
+    DEFAULT_ANNOTATION_PREFIX,
+    DEFAULT_MAX_WEIGHT,
+    build_canary_ingress,
+    canary_ingress_name,
+)
+from canarykit.kube.canary_owner import INGRESSES, ROLLOUT_ANNOTATION, check_owner, owner_reference_to
 from canarykit.kube.client import JsonObject, KubeAPI
 from canarykit.kube.header_route import cleared_header_route_annotations, header_route_annotations
 from canarykit.kube.templates import MANAGED_BY
-
-INGRESSES = "ingresses"
-ROLLOUT_ANNOTATION = "canarykit.io/rollout"
 
 
 class NginxIngressRouter:
@@ -54,15 +57,19 @@ class NginxIngressRouter:
 
     def check(self) -> None:
         """`SpecError`/`RoutingError` for a missing or rule-less stable Ingress, or a foreign canary."""
+        self.check_for_adoption(None)
+
+    def check_for_adoption(self, argo_rollout: JsonObject | None) -> None:
+        """`check()`, accepting canary Ingresses that `argo_rollout` (a live Argo Rollout) controls."""
         for stable_name in self.stable_ingresses:
-            self._desired(self._stable(stable_name), 0)
+            self._desired(self.stable_ingress(stable_name), 0)
             existing = self._get(canary_ingress_name(self.rollout_name, stable_name))
             if existing is not None:
-                self._check_owner(existing)
+                check_owner(existing, self.rollout_name, argo_rollout)
 
     def set_weight(self, weight: int) -> None:
         for stable_name in self.stable_ingresses:
-            self._apply(self._desired(self._stable(stable_name), weight))
+            self._apply(self._desired(self.stable_ingress(stable_name), weight))
 
     def get_weight(self) -> int:
         """The weight in force; `RoutingError` when the canary Ingresses disagree."""
@@ -92,7 +99,7 @@ class NginxIngressRouter:
             for name in self.canary_names():
                 existing = self._get(name)
                 if existing is not None:
-                    self._check_owner(existing)
+                    check_owner(existing, self.rollout_name)
                     self.api.delete(INGRESSES, self.namespace, name)
 
     # -- building and applying ----------------------------------------------------------------------------
@@ -115,7 +122,9 @@ class NginxIngressRouter:
         static = metadata["annotations"]
         metadata["annotations"] = {**static, ROLLOUT_ANNOTATION: self.rollout_name}
         metadata["annotations"].update(self._header_annotations(static))
-        metadata["ownerReferences"] = [_reference_to(stable)]
+        if self._total_key not in static:  # no maxTrafficWeight now: a total left by an earlier one goes
+            metadata["annotations"][self._total_key] = None
+        metadata["ownerReferences"] = [owner_reference_to(stable)]
         return canary
 
     def _header_annotations(self, static: Mapping[str, Any]) -> dict[str, Any]:
@@ -136,7 +145,7 @@ class NginxIngressRouter:
             existing = self._create(desired)
             if existing is None:
                 return
-        self._check_owner(existing)
+        check_owner(existing, self.rollout_name)
         patch = {"metadata": {k: desired["metadata"][k] for k in ("labels", "annotations")}}
         patch["spec"] = desired["spec"]
         self.api.patch(INGRESSES, self.namespace, name, patch, "merge")
@@ -159,15 +168,8 @@ class NginxIngressRouter:
             self.api.create(INGRESSES, self.namespace, body)
         return existing
 
-    def _check_owner(self, existing: JsonObject) -> None:
-        """Argo's refusal of a canary Ingress that something else controls."""
-        metadata = existing.get("metadata", {})
-        controllers = [ref for ref in metadata.get("ownerReferences") or [] if ref.get("controller")]
-        ours = (metadata.get("annotations") or {}).get(ROLLOUT_ANNOTATION) == self.rollout_name
-        if controllers or not ours:
-            raise RoutingError(f"canary ingress `{metadata.get('name')}` controlled by different object")
-
-    def _stable(self, name: str) -> JsonObject:
+    def stable_ingress(self, name: str) -> JsonObject:
+        """The stable Ingress `name`; `SpecError` when it does not exist."""
         stable = self._get(name)
         if stable is None:
             raise SpecError(f"ingress `{name}` not found in namespace {self.namespace}")
@@ -176,28 +178,26 @@ class NginxIngressRouter:
     def _get(self, name: str) -> JsonObject | None:
         return self.api.get(INGRESSES, self.namespace, name)
 
+    @property
+    def _total_key(self) -> str:
+        return f"{self.annotation_prefix}/canary-weight-total"
+
     def _weight_of(self, canary: JsonObject | None) -> int:
+        """The weight on `canary`; `RoutingError` when unreadable or out of another total than ours."""
         if canary is None:
             return 0
         annotations = canary.get("metadata", {}).get("annotations") or {}
         text = annotations.get(f"{self.annotation_prefix}/canary-weight", "0")
+        total = annotations.get(self._total_key, str(DEFAULT_MAX_WEIGHT))
+        if total != str(self.max_weight or DEFAULT_MAX_WEIGHT):
+            raise RoutingError(
+                f"canary ingress `{canary['metadata'].get('name')}` splits {text} of {total}, "
+                f"not of {self.max_weight or DEFAULT_MAX_WEIGHT}"
+            )
         try:
             return int(text)
         except ValueError:
             raise RoutingError(f"canary ingress has an unreadable weight {text!r}") from None
-
-
-def _reference_to(stable: JsonObject) -> dict[str, Any]:
-    """An owner reference to the stable Ingress: deleting it deletes the canary too (no controller)."""
-    metadata = stable["metadata"]
-    return {
-        "apiVersion": stable.get("apiVersion", "networking.k8s.io/v1"),
-        "kind": "Ingress",
-        "name": metadata["name"],
-        "uid": metadata.get("uid", ""),
-        "controller": False,
-        "blockOwnerDeletion": False,
-    }
 
 
 def _without_nulls(body: JsonObject) -> JsonObject:

@@ -1,21 +1,24 @@
-"""The two endings: promotion (weight 100, promote, weight 0, canary removed) and rollback."""
+"""The two endings: promotion (full weight, promote, weight 0, canary removed) and rollback."""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import TYPE_CHECKING
 
+from canarykit.errors import SpecError
 from canarykit.rollout import events as ev
 from canarykit.rollout.rollback import Backoff, retry, return_traffic_to_stable
 from canarykit.rollout.status import RolloutPhase
 from canarykit.rollout.step_actions import POLL, set_header_route
+from canarykit.steps.kinds import MAX_WEIGHT
 
 if TYPE_CHECKING:
     from canarykit.rollout.stepper import Stepper
 
 
 def complete(stepper: Stepper, now: float) -> float | None:
-    """Argo's order: weight 100, stable takes the canary's version, weight 0, canary removed later.
+    """Argo's order: full weight (100 or `max_weight`), stable takes the canary's version, weight 0,
+    canary removed later.
 
     A promotion recorded without its scale-down time was interrupted on the way to weight 0: a resumed
     rollout sends weight 0 (again) and clears the header routes before setting it.
@@ -44,8 +47,17 @@ def complete(stepper: Stepper, now: float) -> float | None:
 
 
 def full_weight(router: object) -> int:
-    """All traffic: 100, or the router's `max_weight` when it has one (Argo's maxTrafficWeight)."""
-    return int(getattr(router, "max_weight", None) or 100)
+    """All traffic: 100, or the router's `max_weight` when it has one (Argo's maxTrafficWeight).
+
+    A `max_weight` that is not a positive integer is refused (`SpecError`) before anything runs.
+    """
+    max_weight = getattr(router, "max_weight", None)
+    if max_weight is None:
+        return MAX_WEIGHT
+    if isinstance(max_weight, bool) or not isinstance(max_weight, int) or max_weight < 1:
+        name = type(router).__name__
+        raise SpecError(f"{name}.max_weight must be a positive integer, got {max_weight!r}", "max_weight")
+    return max_weight
 
 
 def fast_track(stepper: Stepper, now: float) -> float | None:

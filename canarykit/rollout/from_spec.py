@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from canarykit.errors import SpecError
 from canarykit.rollout.analyses import BackgroundAnalysis
+from canarykit.rollout.completion import full_weight
+from canarykit.steps.kinds import MAX_WEIGHT
 
 if TYPE_CHECKING:
     from canarykit.argo.rollout import RolloutSpec
@@ -22,6 +25,7 @@ def rollout_from_spec(
     """
     from canarykit.rollout.orchestrator import Rollout
 
+    _check_scale(spec, router)
     background = options.pop("analysis", None) or _background(spec, prometheus)
     options.setdefault("scale_down_delay", spec.scale_down_delay)
     options.setdefault("abort_scale_down_delay", spec.abort_scale_down_delay)
@@ -40,3 +44,16 @@ def _background(spec: RolloutSpec, prometheus: Any) -> BackgroundAnalysis | None
         starting_step=spec.background.starting_step,
         prometheus=prometheus,
     )
+
+
+def _check_scale(spec: RolloutSpec, router: TrafficRouter) -> None:
+    """The router's full weight must be the YAML's `maxTrafficWeight` (100 without it): `setWeight: 50` is
+    50 of that total, and a router on another scale would send another share."""
+    expected = (spec.nginx.max_weight if spec.nginx else None) or MAX_WEIGHT
+    actual = full_weight(router)
+    if actual != expected:
+        raise SpecError(
+            f"the router's max_weight is {actual}, the Rollout's trafficRouting.maxTrafficWeight {expected}: "
+            "give the router the Rollout's",
+            "spec.strategy.canary.trafficRouting.maxTrafficWeight",
+        )

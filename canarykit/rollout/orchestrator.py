@@ -26,6 +26,7 @@ from canarykit.rollout.step_actions import check_header_routes
 from canarykit.rollout.stepper import Stepper
 from canarykit.rollout.store import StateStore
 from canarykit.steps import Plan, Step
+from canarykit.steps.kinds import check_weights
 from canarykit.traffic import TrafficRouter
 from canarykit.workload import Workload
 
@@ -78,6 +79,7 @@ class Rollout:
         self.rollback_hooks, self.hook_backoff = tuple(rollback_hooks), hook_backoff
         self.rollback_on_error = rollback_on_error
         self.max_weight = full_weight(router)
+        check_weights(self.plan, self.max_weight)
         check_analyses(self.plan, analysis, prometheus)
         check_header_routes(self.plan, router)
         self.store = state

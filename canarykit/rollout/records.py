@@ -15,19 +15,24 @@ from canarykit.errors import StateError
 from canarykit.rollout.analyses import BackgroundAnalysis
 from canarykit.rollout.status import SCHEMA, RolloutStatus
 from canarykit.steps import Plan
+from canarykit.steps.kinds import MAX_WEIGHT
 
 _ADAPTER = TypeAdapter(RolloutStatus)
 FIELDS = tuple(field.name for field in fields(RolloutStatus))
 MAX_REJECTED = 50
 """Rejected versions remembered per rollout (the oldest are forgotten first)."""
+MAX_RECORDED_WEIGHT = 2**31 - 1
+"""The largest weight a record may hold at all (Argo's `maxTrafficWeight` is an int32)."""
 
 
-def plan_fingerprint(plan: Plan, analysis: BackgroundAnalysis | None) -> str:
-    """A short digest of the steps and the background analysis, so a record is never resumed under a plan
-    it was not made for."""
+def plan_fingerprint(plan: Plan, analysis: BackgroundAnalysis | None, max_weight: int = MAX_WEIGHT) -> str:
+    """A short digest of the steps, the background analysis and the weight scale (when not 100), so a
+    record is never resumed under a plan it was not made for: `SetWeight(50)` of 1000 is not 50 of 100."""
     text = repr(plan)
     if analysis is not None:
         text += f" background from {analysis.starting_step}: {[m.name for m in analysis.metrics()]}"
+    if max_weight != MAX_WEIGHT:
+        text += f" out of {max_weight}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -50,9 +55,15 @@ def parse_status(record: Mapping[str, Any], where: str, name: str, max_weight: i
     return status
 
 
-def check_plan(status: RolloutStatus, where: str, plan: Plan, analysis: BackgroundAnalysis | None) -> None:
-    """An unfinished record must have been made for `plan` and `analysis`: its steps, its step count."""
-    if status.plan != plan_fingerprint(plan, analysis) or status.step_count != len(plan):
+def check_plan(
+    status: RolloutStatus,
+    where: str,
+    plan: Plan,
+    analysis: BackgroundAnalysis | None,
+    max_weight: int = MAX_WEIGHT,
+) -> None:
+    """An unfinished record must have been made for `plan`, `analysis` and the weight scale."""
+    if status.plan != plan_fingerprint(plan, analysis, max_weight) or status.step_count != len(plan):
         raise StateError(
             f"{where}: plan: the record was made for other steps ({status.step_count} steps, fingerprint "
             f"{status.plan!r}); finish or abort it with the plan it was started with"
@@ -62,13 +73,16 @@ def check_plan(status: RolloutStatus, where: str, plan: Plan, analysis: Backgrou
 
 
 def _check_ranges(status: RolloutStatus, where: str, max_weight: int) -> None:
+    """Weights within 0..`max_weight`: an unfinished record's are acted on. A finished one's are history,
+    possibly on another scale (the router's `max_weight` changed since): only their sign is checked."""
     weights = {"weight": status.weight, "set_weight": status.set_weight}
     if status.pending_weight is not None:
         weights["pending_weight"] = status.pending_weight
     weights.update({f"weight_history[{i}]": w for i, w in enumerate(status.weight_history)})
+    highest = MAX_RECORDED_WEIGHT if status.finished else max_weight
     for field, weight in weights.items():
-        if not 0 <= weight <= max(max_weight, 100):
-            raise StateError(f"{where}: {field}: weight {weight} is outside 0..{max(max_weight, 100)}")
+        if not 0 <= weight <= highest:
+            raise StateError(f"{where}: {field}: weight {weight} is outside 0..{highest}")
     lowest = {"revision": 1, "step_index": 0, "step_count": 0}
     for field, least in lowest.items():
         if getattr(status, field) < least:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from canarykit.errors import SpecError, StateError
 from canarykit.rollout.records import MAX_REJECTED, check_plan, parse_status, plan_fingerprint
-from canarykit.rollout.status import RolloutStatus
+from canarykit.rollout.status import CANARY_PAUSE_STEP, RolloutPhase, RolloutStatus
+from canarykit.rollout.step_actions import set_weight_at
 
 if TYPE_CHECKING:
     from canarykit.rollout.orchestrator import Rollout
@@ -30,7 +31,7 @@ def initial_status(rollout: Rollout, version: str, now: float, retry: bool) -> t
     canary may still take traffic); a version rolled back before, unless `retry` (or `canarykit retry`).
     """
     store, name = rollout.store, rollout.name
-    plan = plan_fingerprint(rollout.plan, rollout.analysis)
+    plan = plan_fingerprint(rollout.plan, rollout.analysis, rollout.max_weight)
     fresh = RolloutStatus(name, version, started_at=now, plan=plan)
     record = store.load(name) if store is not None else None
     if record is None:
@@ -43,7 +44,7 @@ def initial_status(rollout: Rollout, version: str, now: float, retry: bool) -> t
                 f"rollout {name!r} is still rolling out {recorded.version!r} (step {recorded.step_index}, "
                 f"weight {recorded.weight}); resume or abort it before rolling out {version!r}"
             )
-        check_plan(recorded, where, rollout.plan, rollout.analysis)
+        check_plan(recorded, where, rollout.plan, rollout.analysis, rollout.max_weight)
         return recorded, True
     rejected = rejected_versions(recorded)
     if version in rejected and not (retry or recorded.retry_requested):
@@ -57,6 +58,57 @@ def initial_status(rollout: Rollout, version: str, now: float, retry: bool) -> t
     )
     fresh.rejected = [kept for kept in rejected if kept != version][-MAX_REJECTED:]
     return fast_track_if_nothing_to_judge(fresh, rollout.workload), False
+
+
+def handed_over_status(rollout: Rollout, version: str, position: HandedOver, now: float) -> RolloutStatus:
+    """A record from which `run(version)` goes on at `position`, where another driver (Argo) left it.
+
+    A record of the same rollout is read first: an unfinished one of another version is refused
+    (`StateError`); the versions a finished one rejected stay rejected.
+    """
+    rejected: list[str] = []
+    record = rollout.store.load(rollout.name) if rollout.store is not None else None
+    if record is not None:
+        recorded = parse_status(record, describe_record(rollout), rollout.name, rollout.max_weight)
+        if not recorded.finished and recorded.version != version:
+            raise StateError(
+                f"rollout {rollout.name!r} is still rolling out {recorded.version!r} (step "
+                f"{recorded.step_index}); finish or abort it before taking {version!r} over"
+            )
+        rejected = [kept for kept in rejected_versions(recorded) if kept != version]
+    status = RolloutStatus(
+        rollout.name,
+        version,
+        position.revision,
+        step_index=position.step_index,
+        weight=position.weight,
+        weight_history=[position.weight],
+        canary_started=True,
+        started_at=now,
+        progress_since=now,
+        plan=plan_fingerprint(rollout.plan, rollout.analysis, rollout.max_weight),
+        step_count=len(rollout.plan),
+        set_weight=set_weight_at(rollout.plan, position.step_index, rollout.max_weight),
+        rejected=rejected[-MAX_REJECTED:],
+        message="waiting for all steps to complete",
+    )
+    if position.paused_at is not None:
+        status.pause_reason, status.pause_started_at = CANARY_PAUSE_STEP, position.paused_at
+        status.phase, status.message = RolloutPhase.PAUSED, CANARY_PAUSE_STEP
+    return status
+
+
+class HandedOver(Protocol):
+    """Where another driver left a rollout: its step, the weight in force, its revision, a pause's start."""
+
+    @property
+    def step_index(self) -> int: ...
+    @property
+    def weight(self) -> int: ...
+    @property
+    def revision(self) -> int: ...
+    @property
+    def paused_at(self) -> float | None: ...
 
 
 def fast_track_if_nothing_to_judge(status: RolloutStatus, workload: Workload) -> RolloutStatus:

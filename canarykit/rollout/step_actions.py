@@ -12,6 +12,7 @@ from canarykit.rollout.analyses import resolve_metrics
 from canarykit.rollout.rollback import retry
 from canarykit.rollout.status import CANARY_PAUSE_STEP, RolloutPhase
 from canarykit.steps import Analysis, Pause, Plan, SetCanaryScale, SetHeaderRoute, SetWeight
+from canarykit.steps.kinds import MAX_WEIGHT
 from canarykit.traffic import HeaderRouter, TrafficRouter
 
 if TYPE_CHECKING:
@@ -43,7 +44,8 @@ def reconcile_step(stepper: Stepper, now: float) -> float | None:
 
 
 def _set_weight_step(stepper: Stepper, now: float, weight: int) -> float | None:
-    if not _canary_scaled(stepper, now, _replicas_for(weight, stepper.rollout.workload.replicas)):
+    rollout = stepper.rollout
+    if not _canary_scaled(stepper, now, _replicas_for(weight, rollout.workload.replicas, rollout.max_weight)):
         return now + POLL
     stepper.set_weight(weight)
     return step_done(stepper, now)
@@ -52,13 +54,14 @@ def _set_weight_step(stepper: Stepper, now: float, weight: int) -> float | None:
 def _scale_step(stepper: Stepper, now: float, step: SetCanaryScale) -> float | None:
     total = stepper.rollout.workload.replicas
     weight = stepper.status.weight if step.match_traffic_weight else step.weight
-    replicas = step.replicas if step.replicas is not None else _replicas_for(weight or 0, total)
+    max_weight = stepper.rollout.max_weight
+    replicas = step.replicas if step.replicas is not None else _replicas_for(weight or 0, total, max_weight)
     return step_done(stepper, now) if _canary_scaled(stepper, now, replicas) else now + POLL
 
 
-def _replicas_for(weight: int, total: int) -> int:
-    """Canary replicas for `weight` percent of `total`, rounded up (Argo's rounding)."""
-    return math.ceil(weight * total / 100)
+def _replicas_for(weight: int, total: int, max_weight: int) -> int:
+    """Canary replicas for `weight` out of `max_weight`, of `total`, rounded up (Argo's rounding)."""
+    return math.ceil(weight * total / max_weight)
 
 
 def _canary_scaled(stepper: Stepper, now: float, replicas: int) -> bool:
@@ -145,10 +148,10 @@ def _analysis_step(stepper: Stepper, now: float, step: Analysis) -> float | None
     return step_done(stepper, now) if run.phase is Phase.SUCCESSFUL else now
 
 
-def set_weight_at(plan: Plan, index: int) -> int:
-    """Argo's `GetCurrentSetWeight`: the last SetWeight at or before `index` (100 past the last step)."""
+def set_weight_at(plan: Plan, index: int, max_weight: int = MAX_WEIGHT) -> int:
+    """Argo's `GetCurrentSetWeight`: the last SetWeight at or before `index` (`max_weight` past the last)."""
     if index >= len(plan):
-        return 100
+        return max_weight
     weights = [step.weight for step in plan[: index + 1] if isinstance(step, SetWeight)]
     return weights[-1] if weights else 0
 

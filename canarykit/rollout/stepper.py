@@ -34,7 +34,8 @@ class Stepper:
 
     def save(self) -> None:
         plan, status = self.rollout.plan, self.status
-        status.step_count, status.set_weight = len(plan), set_weight_at(plan, status.step_index)
+        max_weight = self.rollout.max_weight
+        status.step_count, status.set_weight = len(plan), set_weight_at(plan, status.step_index, max_weight)
         if self.rollout.store is not None:
             try:
                 self.rollout.store.save(self.rollout.name, self.status.to_dict())

@@ -12,19 +12,23 @@ from canarykit.durations import Duration, parse_duration
 from canarykit.errors import SpecError
 
 MAX_WEIGHT = 100
+"""All the traffic unless the router has a `max_weight` of its own (Argo's `maxTrafficWeight`)."""
 
 
 @dataclass(frozen=True)
 class SetWeight:
-    """Send `weight` percent of traffic to the canary."""
+    """Send `weight` out of the router's full weight (100 unless it says otherwise) to the canary.
+
+    Only `weight >= 0` is checked here: the `Rollout` checks the upper bound against its router.
+    """
 
     weight: int
 
     def __post_init__(self) -> None:
         if isinstance(self.weight, bool) or not isinstance(self.weight, int):
             raise SpecError(f"SetWeight needs an integer weight, got {self.weight!r}")
-        if not 0 <= self.weight <= MAX_WEIGHT:
-            raise SpecError("SetWeight needs to be between 0 and 100")
+        if self.weight < 0:
+            raise SpecError(f"SetWeight needs a weight >= 0, got {self.weight}")
 
     def __repr__(self) -> str:
         return f"SetWeight({self.weight})"
@@ -66,7 +70,10 @@ class Analysis:
 
 @dataclass(frozen=True)
 class SetCanaryScale:
-    """Scale the canary independently of its traffic weight: exactly one of the three fields."""
+    """Scale the canary independently of its traffic weight: exactly one of the three fields.
+
+    `weight` is on the router's scale, as a `SetWeight` (Argo: `ceil(weight * replicas / maxTrafficWeight)`).
+    """
 
     replicas: int | None = None
     weight: int | None = None
@@ -78,8 +85,8 @@ class SetCanaryScale:
             raise SpecError("SetCanaryScale needs exactly one of replicas, weight or match_traffic_weight")
         if self.replicas is not None and self.replicas < 0:
             raise SpecError("SetCanaryScale replicas must be >= 0")
-        if self.weight is not None and not 0 <= self.weight <= MAX_WEIGHT:
-            raise SpecError("SetCanaryScale weight needs to be between 0 and 100")
+        if self.weight is not None and self.weight < 0:
+            raise SpecError(f"SetCanaryScale weight must be >= 0, got {self.weight}")
 
 
 HEADER_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -129,3 +136,13 @@ def check_steps(steps: Sequence[Any]) -> tuple[Step, ...]:
         if not isinstance(step, STEP_TYPES):
             raise SpecError(f"steps[{index}]: expected a step, got {step!r}")
     return tuple(steps)
+
+
+def check_weights(steps: Sequence[Step], max_weight: int) -> None:
+    """Every weight within 0..`max_weight` (Argo's `SetWeight needs to be between 0 and N`)."""
+    for index, step in enumerate(steps):
+        if isinstance(step, SetWeight) and step.weight > max_weight:
+            raise SpecError(f"SetWeight needs to be between 0 and {max_weight}", f"steps[{index}]")
+        if isinstance(step, SetCanaryScale) and step.weight is not None and step.weight > max_weight:
+            message = f"SetCanaryScale weight needs to be between 0 and {max_weight}"
+            raise SpecError(message, f"steps[{index}]")

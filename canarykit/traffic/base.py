@@ -7,7 +7,10 @@ from typing import Protocol, runtime_checkable
 
 @runtime_checkable
 class TrafficRouter(Protocol):
-    """Sends `weight` percent (0..100) of traffic to the canary and reads back what is in force.
+    """Sends `weight` (0..100, or 0..`max_weight`) of traffic to the canary and reads back what is in force.
+
+    A router whose weights run to another total than 100 (Argo's `maxTrafficWeight`) says so with an int
+    attribute `max_weight`: steps are checked against it and promotion sends it.
 
     Faults are raised (preferably as `RoutingError`); the orchestrator retries them and, when traffic cannot
     be returned to stable, raises `RollbackFailed`. A router may also define `finish()`, called once when

@@ -3,10 +3,14 @@
     router = NginxUpstreamRouter("/etc/nginx/conf.d/app-upstream.conf", "127.0.0.1:8001", "127.0.0.1:8002")
     router.set_weight(25)  # writes `server 127.0.0.1:8001 weight=75; server 127.0.0.1:8002 weight=25;`
 
+With `max_weight=1000` (Argo's `maxTrafficWeight`) weights run from 0 to 1000 and the two server weights add
+up to 1000: `set_weight(5)` writes `weight=995` and `weight=5`, half a percent on the canary.
+
 `set_weight` marks the file unconfirmed (`<include>.unconfirmed`), writes it atomically, runs the check
 (`nginx -t`) and reload (`nginx -s reload`) commands, then clears the mark. A failure never leaves the file
 nearer the canary: a failed move toward stable keeps the new file, one away from it restores the old one.
-nginx rejects `weight=0`, so a zero share is `down`. The block's `zone` splits every 100 requests exactly.
+nginx rejects `weight=0`, so a zero share is `down`. The block's `zone` splits every `max_weight` requests
+exactly (nginx's smooth weighted round robin).
 """
 
 from __future__ import annotations
@@ -22,9 +26,9 @@ from canarykit.clock import Clock, SystemClock
 from canarykit.errors import RoutingError, SpecError
 from canarykit.traffic.commands import run_command
 from canarykit.traffic.upstream_file import (
-    UPSTREAM_NAME,
+    DEFAULT_MAX_WEIGHT,
     canary_weight_or_none,
-    check_server,
+    check_upstream,
     parse_canary_weight,
     read_or_none,
     remove,
@@ -44,7 +48,7 @@ __all__ = ["NginxUpstreamRouter", "UpstreamState", "WeightUnconfirmed"]
 
 
 class NginxUpstreamRouter:
-    """Sends `weight` percent of requests to `canary` by rewriting `upstream <name> {...}` in `include_path`.
+    """Sends `weight` of `max_weight` (100) requests to `canary` by rewriting `upstream <name> {...}`.
 
     `stable` and `canary` are nginx server addresses (`host:port`). `check_command` and `reload_command` run
     without a shell, each within `timeout` seconds; pass e.g. `("nginx", "-p", prefix, "-c", conf, "-t")` or
@@ -67,13 +71,9 @@ class NginxUpstreamRouter:
         reload_command: Sequence[str] = ("nginx", "-s", "reload"),
         timeout: float = 10.0,
         clock: Clock | None = None,
+        max_weight: int = DEFAULT_MAX_WEIGHT,
     ) -> None:
-        check_server(stable, "stable")
-        check_server(canary, "canary")
-        if stable == canary:
-            raise SpecError(f"stable and canary are the same server {stable!r}", "canary")
-        if not UPSTREAM_NAME.fullmatch(upstream):
-            raise SpecError(f"upstream name must match {UPSTREAM_NAME.pattern}, got {upstream!r}", "upstream")
+        check_upstream(stable, canary, upstream, max_weight)
         if not check_command or not reload_command:
             raise SpecError("check_command and reload_command must not be empty")
         self.include_path = Path(include_path)
@@ -81,9 +81,14 @@ class NginxUpstreamRouter:
         self.check_command = tuple(str(part) for part in check_command)
         self.reload_command = tuple(str(part) for part in reload_command)
         self.timeout = timeout
+        self.max_weight = max_weight
         self._clock = clock or SystemClock()
         self._marker = PendingMarker(self.include_path)
         self._lock = threading.RLock()
+
+    @property
+    def _servers(self) -> tuple[str, str, str, int]:
+        return self.upstream, self.stable, self.canary, self.max_weight
 
     @property
     def marker_path(self) -> Path:
@@ -91,8 +96,8 @@ class NginxUpstreamRouter:
         return self._marker.path
 
     def render(self, weight: int) -> str:
-        """The include file's text for `weight` percent on the canary."""
-        return render_upstream(self.upstream, self.stable, self.canary, weight)
+        """The include file's text for `weight` (of `max_weight`) on the canary."""
+        return render_upstream(self.upstream, self.stable, self.canary, weight, self.max_weight)
 
     def write(self, weight: int) -> None:
         """Write the file as confirmed, without check or reload: for a config written before nginx starts."""
@@ -124,7 +129,7 @@ class NginxUpstreamRouter:
             text = read_or_none(self.include_path)
             if text is None:
                 raise RoutingError(f"{self.include_path} does not exist: no weight was set yet")
-            weight = parse_canary_weight(text, self.include_path, self.upstream, self.stable, self.canary)
+            weight = parse_canary_weight(text, self.include_path, *self._servers)
             pending = self._marker.read()
         if pending is None:
             return UpstreamState(weight, True, weight, None)
@@ -140,7 +145,7 @@ class NginxUpstreamRouter:
     def _begin(self, weight: int) -> WeightMove:
         """Read what is on disk and write the marker, durably, before the include file changes."""
         previous = read_or_none(self.include_path)
-        previous_weight = canary_weight_or_none(previous, self.upstream, self.stable, self.canary)
+        previous_weight = canary_weight_or_none(previous, *self._servers)
         prior = self._marker.read()
         last_confirmed = previous_weight if prior is None else prior.last_confirmed
         pending = PendingWrite(weight, last_confirmed, self._clock.now())

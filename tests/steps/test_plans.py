@@ -5,7 +5,18 @@ from __future__ import annotations
 import pytest
 
 from canarykit import SpecError
-from canarykit.steps import Analysis, Pause, Plan, SetCanaryScale, SetWeight, explicit, exponential, linear
+from canarykit.steps import (
+    Analysis,
+    Pause,
+    Plan,
+    SetCanaryScale,
+    SetWeight,
+    Step,
+    explicit,
+    exponential,
+    linear,
+)
+from canarykit.steps.kinds import check_weights
 
 
 def test_reference_plan_is_a_plain_printable_tuple() -> None:
@@ -33,8 +44,9 @@ def test_pause_durations() -> None:
 @pytest.mark.parametrize(
     ("build", "message"),
     [
-        (lambda: SetWeight(120), "SetWeight needs to be between 0 and 100"),
-        (lambda: SetWeight(-1), "SetWeight needs to be between 0 and 100"),
+        (lambda: SetWeight(-1), "SetWeight needs a weight >= 0, got -1"),
+        (lambda: SetWeight(2.5), "SetWeight needs an integer weight, got 2.5"),  # type: ignore[arg-type]
+        (lambda: SetCanaryScale(weight=-1), "SetCanaryScale weight must be >= 0, got -1"),
         (lambda: Pause("2d"), 'time: unknown unit "d" in duration "2d"'),
         (lambda: linear(10, 50, 0), "linear step must be > 0"),
         (lambda: exponential(0, 2), "exponential needs start > 0"),
@@ -47,3 +59,29 @@ def test_validation_happens_when_built(build: object, message: str) -> None:
     with pytest.raises(SpecError) as caught:
         build()  # type: ignore[operator]
     assert message in str(caught.value)
+
+
+def test_weights_above_100_are_steps_their_rollout_checks_against_its_router() -> None:
+    """A step does not know its scale (100, or a router's `max_weight` such as Argo's 1000)."""
+    assert explicit([5, 250, 1000]).weights == [5, 250, 1000]
+    assert SetCanaryScale(weight=500).weight == 500
+
+
+@pytest.mark.parametrize(
+    ("steps", "max_weight", "message"),
+    [
+        ([SetWeight(20), SetWeight(101)], 100, "steps[1]: SetWeight needs to be between 0 and 100"),
+        ([SetWeight(1001)], 1000, "steps[0]: SetWeight needs to be between 0 and 1000"),
+        ([SetCanaryScale(weight=51)], 50, "steps[0]: SetCanaryScale weight needs to be between 0 and 50"),
+    ],
+)
+def test_weights_above_the_maximum_are_refused_with_argos_message(
+    steps: list[Step], max_weight: int, message: str
+) -> None:
+    with pytest.raises(SpecError) as caught:
+        check_weights(steps, max_weight)
+    assert str(caught.value) == message
+
+
+def test_weights_up_to_the_maximum_pass() -> None:
+    check_weights([SetWeight(0), SetWeight(1000), SetCanaryScale(weight=1000)], 1000)
