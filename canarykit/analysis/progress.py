@@ -7,15 +7,39 @@ from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from types import MappingProxyType
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from canarykit.analysis.assess import MetricState, dry_run_message
-from canarykit.analysis.measurement import Measurement, MetricResult, MetricTally
+from canarykit.analysis.measurement import Measurement, MetricTally
 from canarykit.analysis.metric import Metric
 from canarykit.analysis.phases import Phase
+from canarykit.analysis.result import JudgedMetricResult, breach_of
+from canarykit.conditions import Condition
 from canarykit.errors import StateError
 
 KEPT_MEASUREMENTS = 10
-"""Measurements kept per metric in a record: the tally has the totals, these the schedule and last values."""
+"""Measurements kept per metric in a record unless a retention says otherwise (Argo's
+DefaultMeasurementHistoryLimit): the tally has the totals, these the schedule and last values."""
+
+_RETENTION: WeakKeyDictionary[Metric, int] = WeakKeyDictionary()
+
+
+def retain_measurements(metric: Metric, limit: int) -> None:
+    """Keep the latest `limit` measurements of `metric` in run records (Argo's `measurementRetention`).
+
+    A limit of 0 or less keeps the default, `KEPT_MEASUREMENTS`, as in Argo. The result of a run (and the
+    audit record) keeps every measurement whatever the retention.
+    """
+    if limit > 0:
+        _RETENTION[metric] = limit
+    else:
+        _RETENTION.pop(metric, None)
+
+
+def retained_measurements(metric: Metric) -> int:
+    """How many measurements of `metric` a run's record keeps."""
+    return _RETENTION.get(metric, KEPT_MEASUREMENTS)
+
 
 _TALLY_FIELDS = tuple(field.name for field in fields(MetricTally))
 
@@ -33,18 +57,26 @@ class MetricProgress:
     def state(self) -> MetricState:
         return MetricState(self.metric, self.phase, self.tally, self.message, bool(self.measurements))
 
-    def snapshot(self) -> MetricResult:
-        message = dry_run_message(self.state()) if self.metric.dry_run else self.message
-        tally = MetricTally(**vars(self.tally))
+    def snapshot(self) -> JudgedMetricResult:
         metric = self.metric
-        measurements = tuple(self.measurements)
-        return MetricResult(
-            metric.name, self.phase, message, tally, measurements, metric.dry_run, metric.query
+        message = dry_run_message(self.state()) if metric.dry_run else self.message
+        tally = MetricTally(**vars(self.tally))
+        return JudgedMetricResult(
+            metric.name,
+            self.phase,
+            message,
+            tally,
+            tuple(self.measurements),
+            metric.dry_run,
+            metric.query,
+            success_condition=_text(metric.success_condition),
+            failure_condition=_text(metric.failure_condition),
+            breach=breach_of(metric, tally, self.phase) if self.phase.completed else None,
         )
 
     def record(self) -> dict[str, Any]:
-        """A JSON-ready record: the counters and the latest measurements."""
-        recent = self.measurements[-KEPT_MEASUREMENTS:]
+        """A JSON-ready record: the counters and the latest measurements (as many as retained)."""
+        recent = self.measurements[-retained_measurements(self.metric) :]
         return {"tally": vars(self.tally).copy(), "measurements": [m.to_dict() for m in recent]}
 
     def restore(self, record: Any, where: str) -> None:
@@ -91,6 +123,10 @@ def check_run_record(record: Any, where: str) -> float:
     for name, entry in entries.items():
         MetricProgress.parse(entry, f"{where}.metrics.{name}")
     return float(started)
+
+
+def _text(condition: Condition | None) -> str | None:
+    return None if condition is None else condition.source
 
 
 def _tally(value: Any, where: str) -> MetricTally:

@@ -4,22 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import re2
 from pydantic import ValidationError
 
 from canarykit.analysis import AnalysisRun, Metric
 from canarykit.analysis.run import MeasurementListener
-from canarykit.argo.documents import Source, field_path, read_documents, validate
+from canarykit.argo.cluster import ClusterAccess
+from canarykit.argo.documents import Source, errors_in, field_path, read_documents, source_of, validate
 from canarykit.argo.metric_checks import (
     check_literal_fields,
     check_one_provider,
+    check_rule_names,
+    check_rules_match,
     check_unique_name,
     int_or_string,
+    matching_names,
     metric_errors,
 )
-from canarykit.argo.models import UNSUPPORTED_PROVIDERS, AnalysisTemplateDocument, MetricSpec, snake_case
-from canarykit.argo.providers import build_provider
-from canarykit.argo.templating import check_tags, merge_arguments, substitute
+from canarykit.argo.models import (
+    UNSUPPORTED_PROVIDERS,
+    AnalysisTemplateDocument,
+    Argument,
+    MetricSpec,
+    snake_case,
+)
+from canarykit.argo.providers import build_provider, check_provider_settings
+from canarykit.argo.templating import check_tags, mask_secrets, merge_arguments, substitute
 from canarykit.clock import Clock
 from canarykit.errors import SpecError, UnsupportedFeature
 from canarykit.providers.base import PrometheusOverride
@@ -30,16 +39,36 @@ TEMPLATE_KINDS = ("AnalysisTemplate", "ClusterAnalysisTemplate")
 class AnalysisTemplate:
     """A validated analysis template; `instantiate()` turns it into a runnable `AnalysisRun`."""
 
-    def __init__(self, document: AnalysisTemplateDocument) -> None:
+    def __init__(self, document: AnalysisTemplateDocument, cluster: ClusterAccess | None = None) -> None:
         self.document = document
+        self.cluster = cluster
         self.kind = document.kind
         self.name = document.metadata.name
         self.spec = document.spec
-        _check_supported(document)
+        self.source = source_of(document)  # the file it was read from (empty if built in Python)
+        with errors_in(self.source, self.label):
+            _check_supported(document)
 
     def __repr__(self) -> str:
         metrics = [metric.name for metric in self.spec.metrics]
         return f"AnalysisTemplate(kind={self.kind!r}, name={self.name!r}, metrics={metrics!r})"
+
+    def with_cluster(self, cluster: ClusterAccess | None) -> AnalysisTemplate:
+        """This template reading Secrets and running Jobs in `cluster`."""
+        return AnalysisTemplate(self.document, cluster)
+
+    def with_args(self, merged: Mapping[str, Argument]) -> AnalysisTemplate:
+        """This template with its args replaced by `merged`'s of the same name (Argo's `flattenArgs`)."""
+        args = tuple(merged.get(argument.name, argument) for argument in self.spec.args)
+        if args == self.spec.args:
+            return self
+        spec = self.spec.model_copy(update={"args": args})
+        return AnalysisTemplate(self.document.model_copy(update={"spec": spec}), self.cluster)
+
+    @property
+    def label(self) -> str:
+        """`AnalysisTemplate "name"`, as messages name it."""
+        return f'{self.kind} "{self.name}"'
 
     @property
     def argument_names(self) -> tuple[str, ...]:
@@ -49,12 +78,13 @@ class AnalysisTemplate:
         self, args: Mapping[str, str] | None = None, prometheus: PrometheusOverride = None
     ) -> list[Metric]:
         """The template's metrics with `args` substituted; raises `SpecError` before anything runs."""
-        values = merge_arguments(self.spec.args, args)
-        dry_run = _dry_run_names(self.document)
-        return [
-            _build_metric(index, spec, values, prometheus, spec.name in dry_run)
-            for index, spec in enumerate(self.spec.metrics)
-        ]
+        with errors_in(self.source, self.label):
+            values = merge_arguments(self.spec.args, args, cluster=self.cluster)
+            dry_run = _dry_run_names(self.document)
+            return [
+                _build_metric(index, spec, values, prometheus, spec.name in dry_run, self.cluster)
+                for index, spec in enumerate(self.spec.metrics)
+            ]
 
     def instantiate(
         self,
@@ -69,14 +99,20 @@ class AnalysisTemplate:
         return AnalysisRun(metrics, clock=clock, name=name or self.name, on_measurement=on_measurement)
 
 
-def load_analysis_template(source: Source) -> AnalysisTemplate:
-    """Read one AnalysisTemplate or ClusterAnalysisTemplate from a file path or YAML text."""
+def load_analysis_template(source: Source, cluster: ClusterAccess | None = None) -> AnalysisTemplate:
+    """Read one AnalysisTemplate or ClusterAnalysisTemplate from a file path or YAML text.
+
+    `cluster` (e.g. `canarykit.kube.KubeCluster`) resolves `secretKeyRef` args and runs job metrics.
+    """
     name, documents = read_documents(source)
     templates = [doc for doc in documents if doc.get("kind") in TEMPLATE_KINDS]
     if len(templates) != 1:
         found = ", ".join(str(doc.get("kind")) for doc in documents) or "nothing"
         raise SpecError(f"{name}: expected one AnalysisTemplate or ClusterAnalysisTemplate, found {found}")
-    return AnalysisTemplate(validate(AnalysisTemplateDocument, templates[0], name))
+    template = AnalysisTemplate(validate(AnalysisTemplateDocument, templates[0], name), cluster)
+    with errors_in(template.source, template.label):
+        check_rules_match(template.spec)  # alone, its rules must match its own metrics
+    return template
 
 
 def _check_supported(document: AnalysisTemplateDocument) -> None:
@@ -93,7 +129,7 @@ def _check_supported(document: AnalysisTemplateDocument) -> None:
             metric.model_dump(by_alias=True, exclude_none=True), _names(document), f"spec.metrics[{index}]"
         )
         check_literal_fields(metric, index)
-    _dry_run_names(document)
+    check_rule_names(spec)
 
 
 def _names(document: AnalysisTemplateDocument) -> list[str]:
@@ -105,41 +141,27 @@ def _check_metric_supported(metric: MetricSpec, path: str) -> None:
     for field in UNSUPPORTED_PROVIDERS:
         if getattr(provider, snake_case(field)) is not None:
             raise UnsupportedFeature(f"the {field} provider is not supported", f"{path}.provider.{field}")
-    prometheus = provider.prometheus
-    if prometheus is not None and prometheus.range_query is not None:
-        raise UnsupportedFeature("rangeQuery is not supported", f"{path}.provider.prometheus.rangeQuery")
-    for kind, holder in (("prometheus", prometheus), ("web", provider.web)):
+    for kind, holder in (("prometheus", provider.prometheus), ("web", provider.web)):
         auth = getattr(holder, "authentication", None)
-        for scheme in ("oauth2", "sigv4"):
-            if auth is not None and getattr(auth, scheme) is not None:
-                where = f"{path}.provider.{kind}.authentication.{scheme}"
-                raise UnsupportedFeature(f"{scheme} authentication is not supported", where)
+        if auth is not None and auth.sigv4 is not None:
+            where = f"{path}.provider.{kind}.authentication.sigv4"
+            raise UnsupportedFeature("sigv4 authentication is not supported", where)
+    check_provider_settings(provider, path)
 
 
 def _dry_run_names(document: AnalysisTemplateDocument) -> set[str]:
     """Metric names matched by the dryRun rules (unanchored regexes, each must match something)."""
-    names = [metric.name for metric in document.spec.metrics]
-    matched: set[str] = set()
-    for index, rule in enumerate(document.spec.dry_run):
-        hits = {name for name in names if _rule_matches(rule.metric_name, name)}
-        if not hits:
-            raise SpecError(f"Analysis spec invalid: dryRun[{index}]: Rule didn't match any metric name(s)")
-        matched |= hits
-    return matched
-
-
-def _rule_matches(pattern: str, name: str) -> bool:
-    """Go's `regexp.MatchString`, in linear time (RE2); an invalid pattern matches nothing, as in Argo."""
-    options = re2.Options()
-    options.log_errors = False
-    try:
-        return re2.compile(pattern, options).search(name) is not None
-    except re2.error:
-        return False
+    patterns = [rule.metric_name for rule in document.spec.dry_run]
+    return matching_names(patterns, [metric.name for metric in document.spec.metrics], "dryRun")
 
 
 def _build_metric(
-    index: int, spec: MetricSpec, values: Mapping[str, str], prometheus: PrometheusOverride, dry_run: bool
+    index: int,
+    spec: MetricSpec,
+    values: Mapping[str, str],
+    prometheus: PrometheusOverride,
+    dry_run: bool,
+    cluster: ClusterAccess | None,
 ) -> Metric:
     try:
         resolved = MetricSpec.model_validate(
@@ -151,7 +173,9 @@ def _build_metric(
     with metric_errors(index):
         return Metric(
             name=resolved.name,
-            provider=build_provider(resolved.provider, prometheus),
+            provider=mask_secrets(
+                build_provider(resolved.provider, prometheus, cluster, resolved.name), values
+            ),
             query=resolved.provider.prometheus.query if resolved.provider.prometheus else None,
             interval=resolved.interval,
             initial_delay=resolved.initial_delay,

@@ -6,13 +6,14 @@ import re
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, PrivateAttr
 from pydantic.alias_generators import to_camel
+
+from canarykit.argo.datadog_models import DatadogMetric
+from canarykit.argo.job_models import JobMetric
 
 # Providers Argo knows and canarykit does not implement: naming one is an UnsupportedFeature, not a typo.
 UNSUPPORTED_PROVIDERS = (
-    "job",
-    "datadog",
     "newRelic",
     "wavefront",
     "kayenta",
@@ -96,9 +97,18 @@ def without_password(url: str) -> str:
     return f"{scheme}{separator}{userinfo.split(':', 1)[0]}:***@{host}{rest[end:]}"
 
 
+class OAuth2Config(ArgoModel):
+    """OAuth2 client credentials (Argo's `authentication.oauth2`); the secret never appears in `repr()`."""
+
+    token_url: str = ""
+    client_id: str = ""
+    client_secret: str = Field(default="", repr=False)
+    scopes: tuple[str, ...] = ()
+
+
 class Authentication(ArgoModel):
     basic_auth: BasicAuth | None = None
-    oauth2: Loose | None = None
+    oauth2: OAuth2Config | None = None
     sigv4: Loose | None = None
 
 
@@ -133,8 +143,8 @@ class WebSpec(HiddenUserinfo):
 class ProviderSpec(ArgoModel):
     prometheus: PrometheusSpec | None = None
     web: WebSpec | None = None
-    job: Loose | None = None
-    datadog: Loose | None = None
+    job: JobMetric | None = None
+    datadog: DatadogMetric | None = None
     new_relic: Loose | None = None
     wavefront: Loose | None = None
     kayenta: Loose | None = None
@@ -168,7 +178,7 @@ class DryRun(ArgoModel):
 
 class MeasurementRetention(ArgoModel):
     metric_name: str
-    limit: int = Field(ge=0)
+    limit: int  # a limit <= 0 keeps the default (10), as in Argo
 
 
 class TemplateRef(ArgoModel):
@@ -198,3 +208,4 @@ class AnalysisTemplateDocument(ArgoModel):
     kind: Literal["AnalysisTemplate", "ClusterAnalysisTemplate"]
     metadata: Metadata = Metadata()
     spec: AnalysisTemplateSpec
+    _source: str = PrivateAttr(default="")  # the file it was read from, for messages (set by `validate`)

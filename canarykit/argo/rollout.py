@@ -8,12 +8,13 @@ ClusterAnalysisTemplates, ignores everything else (Services, Ingresses...) and r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
 from canarykit.argo.analysis_template import TEMPLATE_KINDS, AnalysisTemplate
-from canarykit.argo.documents import Source, read_documents, validate
+from canarykit.argo.cluster import ClusterAccess
+from canarykit.argo.documents import Source, errors_in, read_documents, source_of, validate
 from canarykit.argo.models import AnalysisTemplateDocument
 from canarykit.argo.rollout_analysis import TemplateIndex, check_analysis, resolve_args
 from canarykit.argo.rollout_models import (
@@ -22,8 +23,9 @@ from canarykit.argo.rollout_models import (
     RolloutDocument,
     RolloutMetadata,
 )
-from canarykit.argo.rollout_steps import StepConverter
+from canarykit.argo.rollout_steps import StepConverter, step_starts
 from canarykit.argo.rollout_validate import CANARY, validate_spec
+from canarykit.argo.run_templates import AnalysisTemplates, run_templates, step_with_cluster
 from canarykit.errors import SpecError
 from canarykit.steps import Plan
 from canarykit.steps.kinds import MAX_WEIGHT
@@ -49,9 +51,12 @@ class NginxRouting:
 
 @dataclass(frozen=True)
 class BackgroundSpec:
-    """`strategy.canary.analysis`: starts at step `starting_step` (0-based) and runs to the end."""
+    """`strategy.canary.analysis`: starts at step `starting_step` (0-based) and runs to the end.
 
-    templates: tuple[AnalysisTemplate, ...]
+    `templates` carry the analysis's `dryRun` and `measurementRetention` rules (`AnalysisTemplates`).
+    """
+
+    templates: AnalysisTemplates
     args: Mapping[str, str] = field(default_factory=_empty)
     starting_step: int = 0
 
@@ -75,9 +80,22 @@ class RolloutSpec:
     templates: Mapping[str, AnalysisTemplate]
     document: RolloutDocument | None = field(default=None, compare=False, repr=False)
 
+    def with_cluster(self, cluster: ClusterAccess | None) -> RolloutSpec:
+        """This spec with every analysis template reading Secrets and running Jobs in `cluster`."""
+        background = self.background
+        if background is not None:
+            background = replace(background, templates=background.templates.with_cluster(cluster))
+        steps = Plan(step_with_cluster(step, cluster) for step in self.steps)
+        templates = {name: template.with_cluster(cluster) for name, template in self.templates.items()}
+        return replace(self, steps=steps, background=background, templates=MappingProxyType(templates))
 
-def load(*sources: Source) -> RolloutSpec:
-    """The one Rollout in `sources` (paths or YAML text), with analysis templates from the same sources."""
+
+def load(*sources: Source, cluster: ClusterAccess | None = None) -> RolloutSpec:
+    """The one Rollout in `sources` (paths or YAML text), with analysis templates from the same sources.
+
+    `cluster` (e.g. `canarykit.kube.KubeCluster(api, namespace)`) resolves `secretKeyRef` args and runs job
+    metrics; without one, a template arg read from a Secret needs a value in the Rollout's analysis args.
+    """
     if not sources:
         raise SpecError("load() needs at least one file or YAML text")
     rollouts: list[RolloutDocument] = []
@@ -89,10 +107,14 @@ def load(*sources: Source) -> RolloutSpec:
             if kind == "Rollout":
                 rollouts.append(validate(RolloutDocument, document, name))
             elif kind in TEMPLATE_KINDS:
-                templates.append(AnalysisTemplate(validate(AnalysisTemplateDocument, document, name)))
+                templates.append(
+                    AnalysisTemplate(validate(AnalysisTemplateDocument, document, name), cluster)
+                )
     if len(rollouts) != 1:
         raise SpecError(f"expected exactly one Rollout, found {len(rollouts)}")
-    return build(rollouts[0], TemplateIndex(templates))
+    rollout = rollouts[0]
+    with errors_in(source_of(rollout), f'Rollout "{rollout.metadata.name}"'):
+        return build(rollout, TemplateIndex(templates))
 
 
 def build(document: RolloutDocument, templates: TemplateIndex) -> RolloutSpec:
@@ -102,12 +124,13 @@ def build(document: RolloutDocument, templates: TemplateIndex) -> RolloutSpec:
     routing = canary.traffic_routing
     max_weight = (routing.max_traffic_weight if routing else None) or MAX_WEIGHT
     steps = StepConverter(templates, document.metadata, max_weight).plan(canary.steps, f"{CANARY}.steps")
+    starts = step_starts(canary.steps or ())
     return RolloutSpec(
         name=document.metadata.name,
         namespace=document.metadata.namespace,
         replicas=spec.replicas,
         steps=steps,
-        background=_background(canary.analysis, len(steps), templates, document.metadata),
+        background=_background(canary.analysis, starts, templates, document.metadata),
         canary_service=canary.canary_service or None,
         stable_service=canary.stable_service or None,
         nginx=_nginx(canary),
@@ -122,21 +145,26 @@ def build(document: RolloutDocument, templates: TemplateIndex) -> RolloutSpec:
 
 def _background(
     analysis: BackgroundAnalysisModel | None,
-    step_count: int,
+    starts: tuple[int, ...],
     templates: TemplateIndex,
     metadata: RolloutMetadata,
 ) -> BackgroundSpec | None:
+    """`startingStep` is an index into Argo's steps; `starts` maps it into the plan (see `step_starts`)."""
     path = f"{CANARY}.analysis"
     if analysis is None or not analysis.templates:
         return None
-    starting_step = analysis.starting_step or 0
+    starting_step, step_count = analysis.starting_step or 0, len(starts)
     if not 0 <= starting_step < max(step_count, 1):
         message = f"startingStep {starting_step} is out of range: the rollout has {step_count} steps"
         raise SpecError(message, f"{path}.startingStep")
     resolved = templates.resolve(analysis.templates, path)
     args = resolve_args(analysis.args, metadata, path)
     check_analysis(analysis, resolved, path, inline=False)
-    return BackgroundSpec(templates=resolved, args=MappingProxyType(args), starting_step=starting_step)
+    return BackgroundSpec(
+        templates=run_templates(analysis, resolved),
+        args=MappingProxyType(args),
+        starting_step=starts[starting_step] if starts else 0,
+    )
 
 
 def _nginx(canary: CanaryStrategyModel) -> NginxRouting | None:

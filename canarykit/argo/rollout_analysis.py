@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from canarykit.argo.analysis_template import AnalysisTemplate
+from canarykit.argo.metric_checks import flatten_args
 from canarykit.argo.models import TemplateRef, snake_case
 from canarykit.argo.rollout_models import (
     ArgumentValueFrom,
@@ -14,6 +15,8 @@ from canarykit.argo.rollout_models import (
     RolloutArgument,
     RolloutMetadata,
 )
+from canarykit.argo.run_templates import check_rules
+from canarykit.argo.templating import secret_needs_cluster
 from canarykit.errors import ArgumentError, SpecError, UnsupportedFeature
 
 VALUE_FROM_KINDS = ("secretKeyRef", "fieldRef", "podTemplateHashValue")
@@ -47,7 +50,14 @@ class TemplateIndex:
                 where = f"{path}.templates[{index}].templateName"
                 raise SpecError(f'{kind} "{reference.template_name}" not found', where)
             found.append(template)
-        return tuple(found)
+        return _flattened(found, f"{path}.templates")
+
+
+def _flattened(templates: list[AnalysisTemplate], path: str) -> tuple[AnalysisTemplate, ...]:
+    """The templates of one analysis sharing their args as Argo's run does (ClusterAnalysisTemplates last)."""
+    ordered = sorted(templates, key=lambda template: template.kind == "ClusterAnalysisTemplate")
+    merged = flatten_args([template.spec.args for template in ordered], path)
+    return tuple(template.with_args(merged) for template in templates)
 
 
 def resolve_args(args: tuple[RolloutArgument, ...], metadata: RolloutMetadata, path: str) -> dict[str, str]:
@@ -63,6 +73,12 @@ def resolve_args(args: tuple[RolloutArgument, ...], metadata: RolloutMetadata, p
 
 
 def _value_from(source: ArgumentValueFrom, metadata: RolloutMetadata, path: str) -> str:
+    if source.secret_key_ref is not None:
+        message = (
+            "a Rollout's analysis args cannot read Secrets (Argo's ArgumentValueFrom has no secretKeyRef): "
+            "declare the arg with valueFrom.secretKeyRef in the AnalysisTemplate"
+        )
+        raise SpecError(message, f"{path}.secretKeyRef")
     if source.pod_template_hash_value is not None:
         raise UnsupportedFeature(
             "podTemplateHashValue args are not supported", f"{path}.podTemplateHashValue"
@@ -91,19 +107,19 @@ def check_analysis(
     inline: bool,
 ) -> None:
     """Argo's checks on an analysis: unique metric names, every template arg resolvable; step analyses end."""
-    if analysis.dry_run:
-        raise UnsupportedFeature("dryRun on a Rollout analysis is not supported", f"{path}.dryRun")
     _check_unique_metrics(templates, path)
+    check_rules(analysis, templates, path)
     supplied = {argument.name for argument in analysis.args}
     for template in templates:
         for index, argument in enumerate(template.spec.args):
-            if argument.value is not None or argument.name in supplied:
+            if argument.value is not None or argument.name in supplied or _reads_secret(template, index):
                 continue
             if argument.value_from is None:
                 message = f"AnalysisTemplate {template.name}: args.{argument.name} was not resolved"
                 raise ArgumentError(message, f"{path}.args")
             raise UnsupportedFeature(_value_from_message(template, index), f"{path}.args")
         if inline:
+            _check_one_value(template, path)
             _check_finite(template, path)
 
 
@@ -117,16 +133,36 @@ def _check_unique_metrics(templates: tuple[AnalysisTemplate, ...], path: str) ->
             seen.add(metric.name)
 
 
+def _reads_secret(template: AnalysisTemplate, index: int) -> bool:
+    """Whether template arg `index` is a `secretKeyRef` and the template has a cluster to read it from."""
+    source = template.spec.args[index].value_from
+    return template.cluster is not None and source is not None and source.secret_key_ref is not None
+
+
 def _value_from_message(template: AnalysisTemplate, index: int) -> str:
     """A template arg read from the cluster (a Secret, a field) that the Rollout does not give a value."""
     argument = template.spec.args[index]
     source = argument.value_from
+    if source is not None and source.secret_key_ref is not None:
+        return (
+            f"AnalysisTemplate {template.name}: {secret_needs_cluster(argument.name, source.secret_key_ref)}"
+        )
     kinds = [kind for kind in VALUE_FROM_KINDS if getattr(source, snake_case(kind), None) is not None]
     field = f"spec.args[{index}].valueFrom" + (f".{kinds[0]}" if kinds else "")
     return (
         f"AnalysisTemplate {template.name}: {field} is not supported (canarykit reads nothing from the "
         f"cluster): give args.{argument.name} a value in the Rollout's analysis args"
     )
+
+
+def _check_one_value(template: AnalysisTemplate, path: str) -> None:
+    """Argo's `validateAnalysisMetrics` for a step analysis: an arg has a value or a valueFrom, not both."""
+    for argument in template.spec.args:
+        if argument.value is not None and argument.value_from is not None:
+            message = (
+                f"AnalysisTemplate {template.name}: arg '{argument.name}' has both Value and ValueFrom fields"
+            )
+            raise ArgumentError(message, f"{path}.templates")
 
 
 def _check_finite(template: AnalysisTemplate, path: str) -> None:

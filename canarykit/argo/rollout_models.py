@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, JsonValue
+from pydantic import Field, JsonValue, PrivateAttr
 
 from canarykit.argo.header_route import SetHeaderRouteModel
 from canarykit.argo.models import (
@@ -42,8 +42,15 @@ class PodMetadata(ArgoModel):
 
 
 class ArgumentValueFrom(ArgoModel):
+    """Argo's `ArgumentValueFrom`: a Rollout's args read pod template hashes or its own fields.
+
+    `secretKeyRef` is not one of its fields (only an AnalysisTemplate's args read Secrets); it is read
+    here so that the refusal can say where it belongs.
+    """
+
     pod_template_hash_value: Literal["Latest", "Stable"] | None = None
     field_ref: FieldRef | None = None
+    secret_key_ref: Loose | None = None
 
 
 class RolloutArgument(ArgoModel):
@@ -181,3 +188,4 @@ class RolloutDocument(ArgoModel):
     metadata: RolloutMetadata
     spec: RolloutSpecModel
     status: Loose | None = None
+    _source: str = PrivateAttr(default="")  # the file it was read from, for messages (set by `validate`)

@@ -38,6 +38,11 @@ def register(commands: Any) -> None:
         action="store_true",
         help="roll out a version that was rolled back before (refused otherwise, as Argo keeps it aborted)",
     )
+    parser.add_argument(
+        "--adopt",
+        action="store_true",
+        help="take over the live Argo Rollout of the same name mid-update (see docs/kubernetes.md)",
+    )
     add_cluster_options(parser)
     parser.set_defaults(handler=run_command)
 
@@ -45,12 +50,19 @@ def register(commands: Any) -> None:
 def run_command(options: argparse.Namespace, clock: Clock | None = None) -> int:
     """Everything is checked (files, images, cluster objects) before anything in the cluster changes."""
     from canarykit.kube import bind
+    from canarykit.kube.cluster import KubeCluster
 
     images = dict(parse_image_option(text) for text in options.image)
-    spec = load(*options.filename)
     api = connect_to_cluster(options)
+    # Secret args need a cluster at load; bind() rebinds the templates to the namespace it settles on
+    spec = load(*options.filename, cluster=KubeCluster(api, options.namespace or "default"))
     binding = bind(
-        spec, api, images, namespace=options.namespace, delete_on_complete=options.delete_canary_ingress
+        spec,
+        api,
+        images,
+        namespace=options.namespace,
+        delete_on_complete=options.delete_canary_ingress,
+        adopt=options.adopt,
     )
     clock = clock or clock_at(options.at)
     view = LiveView(clock, sys.stdout)
@@ -61,9 +73,22 @@ def run_command(options: argparse.Namespace, clock: Clock | None = None) -> int:
         on_event=view.show,
     )
     view.header(spec.name, binding.namespace, binding.version, len(rollout.plan))
+    if binding.adoption is not None:
+        take_over(binding, rollout, view)
     result = rollout.run(binding.version, retry=options.retry)
     view.summary(result)
     return 0 if result.healthy else 1
+
+
+def take_over(binding: Any, rollout: Any, view: LiveView) -> None:
+    """`--adopt`: the Argo Rollout's step, weight and pods become canarykit's (`canarykit.kube.adopt`)."""
+    where = f"{binding.namespace}/{binding.spec.name}"
+    view.line(f"taking over Argo Rollout {where} (checked; watching it {binding.adoption.settle:g} s first)")
+    at = binding.take_over(rollout)
+    view.line(
+        f"took over at step {at.step_index} (weight {at.weight}); Argo's ReplicaSets serve no traffic now: "
+        f"`kubectl delete rollout {binding.spec.name} -n {binding.namespace}` removes them"
+    )
 
 
 class LiveView:
@@ -85,11 +110,16 @@ class LiveView:
     def summary(self, result: RolloutResult) -> None:
         phase = result.phase.value
         steps = f"step {result.steps_done}/{result.steps_total}"
-        self._print(f"{ICONS.get(phase, '')} {phase}: {steps}. {result.message}".rstrip())
+        why = f"; why: {result.reason}" if result.reason is not None else ""
+        self._print(f"{ICONS.get(phase, '')} {phase}: {steps}. {result.message}".rstrip() + why)
 
     def _elapsed(self, time: float) -> str:
         seconds = max(0, int(time - self.started))
         return f"{seconds // 60:d}:{seconds % 60:02d}"
+
+    def line(self, text: str) -> None:
+        """A line of its own, stamped with the time since the start."""
+        self._print(f"[{self._elapsed(self.clock.now())}]   {text}")
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from canarykit.errors import SpecError
+from canarykit.kube.adopt import AdoptedAt, Adoption
 from canarykit.kube.client import KubeAPI
+from canarykit.kube.cluster import KubeCluster
 from canarykit.kube.deployment import DEPLOYMENTS, DeploymentWorkload
 from canarykit.kube.nginx_router import NginxIngressRouter
 from canarykit.kube.services import SERVICES
@@ -28,12 +30,23 @@ class KubeBinding:
     workload: DeploymentWorkload
     version: str
     first_deploy: bool
+    adoption: Adoption | None = None
+    """Set by `bind(..., adopt=True)`: the live Argo Rollout to take over (checked, untouched so far)."""
 
     def rollout(self, **options: Any) -> Rollout:
         """`Rollout.from_spec` with this router and workload (`prometheus=`, `clock=`, `state=`...)."""
         from canarykit.rollout.orchestrator import Rollout
 
         return Rollout.from_spec(self.spec, self.router, self.workload, **options)
+
+    def take_over(self, rollout: Rollout) -> AdoptedAt:
+        """Take the Argo Rollout over for `rollout` (built by `self.rollout(state=...)`): see `kube.adopt`.
+
+        Then `rollout.run(self.version)` goes on from the step and weight Argo had reached.
+        """
+        if self.adoption is None:
+            raise SpecError("take_over needs a binding made with bind(..., adopt=True)")
+        return self.adoption.take_over(rollout, self.version)
 
 
 def bind(
@@ -42,6 +55,7 @@ def bind(
     images: Mapping[str, str] | None = None,
     namespace: str | None = None,
     delete_on_complete: bool = False,
+    adopt: bool = False,
 ) -> KubeBinding:
     """Router and workload for `spec` in `namespace` (default: the Rollout's, else "default").
 
@@ -49,8 +63,11 @@ def bind(
     the Rollout's pod template to make the new version. Missing Services or Ingresses, an Ingress without
     a rule for the stable Service, or an unknown container raise before anything in the cluster changes.
     When the stable Deployment does not exist yet, the rollout is a first deploy: no steps, no analysis.
+    `adopt=True` binds to the live Argo Rollout of the same name instead (`canarykit.kube.adopt`): it is
+    read and checked here, and taken over by `binding.take_over(rollout)`.
     """
     namespace = namespace or spec.namespace or "default"
+    spec = spec.with_cluster(KubeCluster(api, namespace))  # Secrets read and Jobs run in this namespace
     stable_service, canary_service, nginx = _routing_of(spec)
     template = with_images(spec.pod_template, images or {})
     _check_template(spec, template)
@@ -70,7 +87,8 @@ def bind(
         max_weight=nginx.max_weight,
         delete_on_complete=delete_on_complete,
     )
-    router.check()
+    if not adopt:
+        router.check()  # with adopt: by the adoption, which accepts the Argo Rollout's canary Ingress
     stable = api.get(DEPLOYMENTS, namespace, spec.name)
     if stable is not None:
         _check_selector(spec, stable)
@@ -85,7 +103,11 @@ def bind(
         replicas=spec.replicas,
     )
     version = _version(images, template)
-    return KubeBinding(spec, namespace, router, workload, version, first_deploy=stable is None)
+    adoption = Adoption(api, spec, template, router, workload) if adopt else None
+    if adoption is not None:
+        adoption.inspect()
+    first_deploy = stable is None and adoption is None
+    return KubeBinding(spec, namespace, router, workload, version, first_deploy, adoption)
 
 
 def _routing_of(spec: RolloutSpec) -> tuple[str, str, Any]:

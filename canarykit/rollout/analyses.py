@@ -57,4 +57,6 @@ def check_analyses(
             try:
                 validate_metrics(resolve_metrics(step.source, step.args, prometheus))
             except SpecError as error:
-                raise SpecError(error.reason, error.path or f"steps[{index}]") from None
+                if error.path or error.source:
+                    raise
+                raise SpecError(error.reason, f"steps[{index}]") from None

@@ -9,6 +9,7 @@ from typing import Any
 from canarykit.analysis import AnalysisResult
 from canarykit.errors import CanaryError
 from canarykit.rollout.events import Event
+from canarykit.rollout.reason import RolloutReason, reason_of
 from canarykit.rollout.status import RolloutPhase
 
 
@@ -22,7 +23,11 @@ class RolloutAborted(CanaryError):
 
 @dataclass(frozen=True)
 class RolloutResult:
-    """Phase and message (Argo's), steps done, weights applied, analyses, and every event in order."""
+    """Phase and message (Argo's), steps done, weights applied, analyses, and every event in order.
+
+    `reason` says why it did not end Healthy: the deciding metric's last value, the condition (or a judge's
+    figures) and the limit crossed, or who aborted; `str(result)` is one line with the message and it.
+    """
 
     name: str
     version: str
@@ -38,6 +43,17 @@ class RolloutResult:
     def healthy(self) -> bool:
         return self.phase is RolloutPhase.HEALTHY
 
+    @property
+    def reason(self) -> RolloutReason | None:
+        """Why the rollout did not end Healthy; None when it did, or when nothing stopped it."""
+        return reason_of(self.healthy, self.message, self.analyses, self.events)
+
+    def __str__(self) -> str:
+        text = f"rollout {self.name!r} ({self.version}) {self.phase.value} at step {self.steps_done}/"
+        text += f"{self.steps_total}" + (f": {self.message}" if self.message else "")
+        reason = self.reason
+        return text + (f"; why: {reason}" if reason is not None else "")
+
     def raise_for_status(self) -> RolloutResult:
         """Return self when Healthy, else raise `RolloutAborted`."""
         if not self.healthy:
@@ -51,6 +67,7 @@ class RolloutResult:
             "version": self.version,
             "phase": self.phase.value,
             "message": self.message,
+            "reason": None if (reason := self.reason) is None else reason.to_dict(),
             "stepsDone": self.steps_done,
             "stepsTotal": self.steps_total,
             "weightHistory": list(self.weight_history),

@@ -19,7 +19,9 @@ ROLLOUT = DATA / "rollout.yaml"
 TEMPLATE = DATA / "analysis-template.yaml"
 SCENARIO = Path(__file__).parent.parent.parent / "examples" / "reference-scenario"
 CANARY = "spec.strategy.canary"
-INVALID_STEP = "Step must have one of the following set: experiment, setWeight, setCanaryScale or pause"
+INVALID_STEP = (
+    "Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause"
+)
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -299,7 +301,6 @@ ERRORS = [
         "AnalysisTemplate success-rate: args.ingress was not resolved",
         error=ArgumentError,
     ),
-    bad(".analysis.dryRun", [{"metricName": ".*"}], "dryRun", error=UnsupportedFeature),
     bad(
         ".analysis.args[0]",
         {"name": "ingress", "valueFrom": {"podTemplateHashValue": "Latest"}},
@@ -348,12 +349,6 @@ ERRORS = [
         update(dynamicStableScale=True, scaleDownDelaySeconds=5),
         "Canary dynamicStableScale cannot be used with scaleDownDelaySeconds",
         ".dynamicStableScale",
-    ),
-    bad_change(
-        both(set_in(at(".trafficRouting.maxTrafficWeight"), 1000), set_in(at(".steps[2].setWeight"), 500)),
-        "above 100",
-        ".steps[2].setWeight",
-        UnsupportedFeature,
     ),
     bad_change(
         both(set_in(at(".trafficRouting.maxTrafficWeight"), 1000), set_in(at(".steps[2].setWeight"), 1001)),
@@ -423,3 +418,28 @@ def test_set_header_route_steps_become_header_routes(header_value: dict[str, str
         {"setHeaderRoute": {"name": "h", "match": [match]}}, {"setHeaderRoute": {"name": "h"}}
     )
     assert tuple(load_with(routes).steps) == (expected, SetHeaderRoute())
+
+
+def test_starting_step_counts_argo_steps_when_a_step_combines_fields() -> None:
+    """Argo's step 0 `{setWeight: 20, setCanaryScale: ...}` is two plan steps: startingStep 2 (Argo's
+    `setWeight: 40`) is plan step 3."""
+
+    def combine(document: dict[str, Any]) -> None:
+        canary(document)["steps"][0]["setCanaryScale"] = {"replicas": 2}
+
+    spec = load(rollout_text(combine), TEMPLATE)
+    assert isinstance(spec.steps[3], SetWeight) and spec.steps[3].weight == 40
+    assert spec.background is not None and spec.background.starting_step == 3
+
+
+def test_a_rollout_error_names_the_file_and_the_rollout_once(tmp_path: Path) -> None:
+    def break_steps(document: dict[str, Any]) -> None:
+        canary(document)["steps"][1]["pause"]["duration"] = "2 minutes"
+
+    path = tmp_path / "rollout.yaml"
+    path.write_text(rollout_text(break_steps))
+    with pytest.raises(SpecError) as caught:
+        load(path, TEMPLATE)
+    message = str(caught.value)
+    assert message.startswith(f'{path}: Rollout "canary-demo": {CANARY}.steps[1].pause.duration: '), message
+    assert message.count("steps[1]") == 1, message

@@ -7,10 +7,22 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from argo_world import (
+    CANARY_INGRESS,
+    NAME,
+    START,
+    WEIGHT_KEY,
+    rollout_document,
+    seed_argo_world,
+)
 from kube_support import DATA, TOKEN, write_kubeconfig
 from reference_history import ReferencePrometheus
 
-from canarykit.cli.main import main
+from canarykit.cli.main import build_parser, main
+from canarykit.cli.rollout_cmd import run_command
+from canarykit.kube.argo_rollout import INSTANCE_LABEL
+from canarykit.testing import FakeClock
 from canarykit.testing.kube import FakeKubeAPI
 
 ROLLOUT = str(DATA / "rollout.yaml")
@@ -86,7 +98,10 @@ def test_failing_version_exits_1_with_argos_message(
         "RolloutAborted: Rollout aborted update to revision 2: Background analysis phase error/failed: "
         'Metric "success-rate" assessed Failed due to failed (4) > failureLimit (3)'
     )
-    assert done.stdout.splitlines()[-1] == f"✖ Degraded: step 3/8. {message}"
+    final, why = done.stdout.splitlines()[-1].split("; why: ")
+    assert final == f"✖ Degraded: step 3/8. {message}"
+    assert why.startswith('metric "success-rate" of analysis "canary-demo-2" assessed Failed: last value [0.')
+    assert why.endswith(': successCondition "result[0] > 0.90" not met; failed (4) > failureLimit (3)')
     code, out, _ = in_process(capsys, "status", "canary-demo", "--kubeconfig", kubeconfig)
     assert code == 1
     assert out.splitlines()[-1] == f"The rollout is in a degraded state with message: {message}"
@@ -194,3 +209,42 @@ def test_retry_without_a_driver_is_queued_with_a_note_and_get_watch_stops_at_the
     assert code == 0 and out.count("Name:            canary-demo") == 1  # finished: drawn once
     code, _, err = in_process(capsys, "promote", "nothing-here", "--kubeconfig", kubeconfig)
     assert code == 2 and "no rollout 'nothing-here' in namespace 'default'" in err
+
+
+def test_adopt_takes_an_argo_rollout_over_mid_update(
+    cluster: FakeKubeAPI, kubeconfig: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--adopt`: Argo left the update at step 3 (weight 40); canarykit goes on to Healthy."""
+    seed_argo_world(cluster)
+    path = tmp_path / "rollout.yaml"
+    path.write_text(yaml.safe_dump(rollout_document()))
+    arguments = ["rollout", "-f", str(path), "--image", f"{NAME}=argoproj/rollouts-demo:green"]
+    options = build_parser().parse_args([*arguments, "--adopt", "--kubeconfig", kubeconfig])
+    assert run_command(options, clock=FakeClock(START)) == 0  # the fake clock passes the pauses at once
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        lines[1] == "[0:00]   taking over Argo Rollout default/canary-demo (checked; watching it 5 s first)"
+    )
+    assert lines[2].startswith(
+        "[0:05]   took over at step 3 (weight 40); Argo's ReplicaSets serve no traffic"
+    )
+    assert "resuming canary-demo=argoproj/rollouts-demo:green at step 3 (weight 40)" in lines[3]
+    assert lines[-1].startswith("✔ Healthy: step 8/8")
+
+
+def test_adopt_of_a_rollout_argo_still_manages_exits_2_and_changes_nothing(
+    cluster: FakeKubeAPI, kubeconfig: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rollout = seed_argo_world(cluster)
+    del rollout["metadata"]["labels"][INSTANCE_LABEL]
+    cluster.put(rollout)
+    path = tmp_path / "rollout.yaml"
+    path.write_text(yaml.safe_dump(rollout_document()))
+    cluster.clear_requests()
+    arguments = ["rollout", "-f", str(path), "--image", f"{NAME}=argoproj/rollouts-demo:green"]
+    code, out, err = in_process(capsys, *arguments, "--adopt", "--kubeconfig", kubeconfig)
+    assert code == 2 and out == ""
+    assert "is still managed by Argo Rollouts: stop its controller for it first with `kubectl label" in err
+    assert [request for request in cluster.requests if request[0] != "GET"] == []
+    ingress = cluster.get("ingresses", "default", CANARY_INGRESS)
+    assert ingress is not None and ingress["metadata"]["annotations"][WEIGHT_KEY] == "40"
