@@ -15,9 +15,10 @@ from canarykit.analysis import (
     evaluate_result,
 )
 from canarykit.clock import Clock, ReplayClock, SystemClock
-from canarykit.conditions import Condition, compile_condition
+from canarykit.conditions import Condition, Float64s, compile_condition
 from canarykit.durations import parse_duration
 from canarykit.errors import (
+    AdoptionRefused,
     ArgumentError,
     CanaryError,
     ConditionEvaluationError,
@@ -35,7 +36,14 @@ from canarykit.errors import (
     WorkloadError,
 )
 from canarykit.judges import ErrorRateComparison, LatencyComparison, LowTraffic
-from canarykit.providers import MetricProvider, Observation, PrometheusProvider, WebProvider
+from canarykit.providers import (
+    CommandProvider,
+    DatadogProvider,
+    MetricProvider,
+    Observation,
+    PrometheusProvider,
+    WebProvider,
+)
 from canarykit.rollout import (
     BackgroundAnalysis,
     Rollout,
@@ -45,24 +53,30 @@ from canarykit.rollout import (
     StateStore,
 )
 from canarykit.rollout.file_store import FileStateStore
+from canarykit.rollout.reason import JudgeFigures, RolloutReason
 from canarykit.traffic import TrafficRouter
 from canarykit.workload import Workload
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AdoptionRefused",
     "AnalysisResult",
     "AnalysisRun",
     "ArgumentError",
     "BackgroundAnalysis",
     "CanaryError",
     "Clock",
+    "CommandProvider",
     "Condition",
     "ConditionEvaluationError",
     "ConditionSyntaxError",
+    "DatadogProvider",
     "DurationError",
     "ErrorRateComparison",
     "FileStateStore",
+    "Float64s",
+    "JudgeFigures",
     "KubernetesError",
     "LatencyComparison",
     "LowTraffic",
@@ -80,6 +94,7 @@ __all__ = [
     "Rollout",
     "RolloutAborted",
     "RolloutPhase",
+    "RolloutReason",
     "RolloutResult",
     "RoutingError",
     "SpecError",

@@ -1,17 +1,20 @@
 """In-memory parts for testing canarykit code, and your own scripts, without real time or real services."""
 
 from canarykit.testing.clock import ClockHorizonReached, FakeClock
+from canarykit.testing.datadog import DatadogServer
 from canarykit.testing.edges import InMemoryRouter, InMemoryWorkload
-from canarykit.testing.kube import FakeKubeAPI
+from canarykit.testing.kube import FakeKubeAPI, JobRunner
 from canarykit.testing.scripted import ScriptedProvider
 from canarykit.testing.state import InMemoryStateStore
 
 __all__ = [
     "ClockHorizonReached",
+    "DatadogServer",
     "FakeClock",
     "FakeKubeAPI",
     "InMemoryRouter",
     "InMemoryStateStore",
     "InMemoryWorkload",
+    "JobRunner",
     "ScriptedProvider",
 ]
