@@ -15,9 +15,10 @@ again: once a canary Ingress is canarykit's, the record written before it is wha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from canarykit.argo.rollout_steps import step_starts
 from canarykit.errors import AdoptionRefused, RoutingError, SpecError
 from canarykit.kube.adopt_spec import check_same_spec
 from canarykit.kube.argo_rollout import ROLLOUTS, ArgoPosition, check_released, controlled_by, read_position
@@ -79,6 +80,19 @@ class Adoption:
         self.namespace, self.name = workload.namespace, spec.name
         self.handover = PodHandover(api, workload, workload.selector, spec.replicas)
 
+    def _argo_step_starts(self) -> tuple[int, ...]:
+        """Where each of Argo's steps starts in the plan (a step combining fields is several plan steps)."""
+        document = self.spec.document
+        if document is None or document.spec.strategy is None or document.spec.strategy.canary is None:
+            return tuple(range(len(self.spec.steps)))
+        return step_starts(document.spec.strategy.canary.steps or ())
+
+    def _plan_position(self, position: ArgoPosition) -> ArgoPosition:
+        """Argo's `currentStepIndex` as an index into canarykit's plan."""
+        starts = self._argo_step_starts()
+        index = starts[position.step_index] if position.step_index < len(starts) else len(self.spec.steps)
+        return replace(position, step_index=index)
+
     def inspect(self) -> Inspection:
         """Read and check everything; `AdoptionRefused` (or `SpecError`) on the first problem. No writes."""
         argo = self.api.get(ROLLOUTS, self.namespace, self.name)
@@ -86,7 +100,7 @@ class Adoption:
             raise AdoptionRefused(f"no Argo Rollout {self.namespace}/{self.name} to adopt")
         check_released(argo)
         check_same_spec(argo, self.spec, self.template)
-        position = read_position(argo, len(self.spec.steps))
+        position = self._plan_position(read_position(argo, len(self._argo_step_starts())))
         self._check_pause(position)
         self.router.check_for_adoption(argo)
         canaries = [self.api.get(INGRESSES, self.namespace, name) for name in self.router.canary_names()]

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from argo_world import (
     BLUE,
+    CANARY_HASH,
     CANARY_INGRESS,
     CANARY_REPLICAS,
     CANARY_SERVICE,
@@ -25,8 +26,11 @@ from argo_world import (
     STABLE_SERVICE,
     START,
     WEIGHT_KEY,
+    argo_canary_ingress,
     argo_rollout,
+    argo_service,
     file_spec,
+    replica_set,
     rollout_document,
     seed_argo_world,
 )
@@ -286,3 +290,24 @@ def test_the_adopted_pause_is_reported_as_argo_reported_it(cluster: FakeKubeAPI,
     assert any(
         isinstance(event, ev.Event) and "resuming" in event.message for event in rollout.result().events
     )
+
+
+def test_argos_step_index_is_mapped_when_a_step_combines_fields(cluster: FakeKubeAPI, api: KubeAPI) -> None:
+    """Argo's step 0 `{setWeight: 20, setCanaryScale: ...}` is two plan steps: Argo's currentStepIndex 3 (the
+    pause after 40) is plan step 4, and the pause goes on where Argo left it."""
+    combined = {"setWeight": 20, "setCanaryScale": {"matchTrafficWeight": True}}
+    live = argo_rollout()
+    live["spec"]["strategy"]["canary"]["steps"][0] = combined
+    rollout_object = cluster.put(live)
+    cluster.put(replica_set(rollout_object, STABLE_HASH, BLUE, REPLICAS))
+    cluster.put(replica_set(rollout_object, CANARY_HASH, GREEN, CANARY_REPLICAS))
+    cluster.put(argo_service(STABLE_SERVICE, STABLE_HASH))
+    cluster.put(argo_service(CANARY_SERVICE, CANARY_HASH))
+    cluster.put(argo_canary_ingress(cluster, rollout_object))
+    document = rollout_document()
+    document["spec"]["strategy"]["canary"]["steps"][0] = combined
+    binding = bind(file_spec(document), api, {NAME: GREEN}, adopt=True)
+    rollout = binding.rollout(clock=FakeClock(START), state=KubernetesStateStore(api))
+    assert binding.take_over(rollout) == AdoptedAt(step_index=4, weight=40, revision=2, paused_at=PAUSED_AT)
+    result = rollout.run(binding.version, handle_signals=False)
+    assert result.phase is RolloutPhase.HEALTHY and result.weight_history == (40, 60, 80, 100, 0)
