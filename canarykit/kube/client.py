@@ -32,6 +32,8 @@ API_PREFIXES = {
     "pods": "/api/v1",
     "secrets": "/api/v1",
     "jobs": "/apis/batch/v1",
+    "httproutes": "/apis/gateway.networking.k8s.io/v1",
+    "grpcroutes": "/apis/gateway.networking.k8s.io/v1",
 }
 """The resources canarykit touches: plural -> API group path."""
 DEFAULT_TIMEOUT = 30.0

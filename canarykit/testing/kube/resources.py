@@ -53,6 +53,8 @@ RESOURCES: tuple[ResourceType, ...] = (
     ResourceType("replicasets", "ReplicaSet", "apps", has_status=True),
     ResourceType("secrets", "Secret", ""),
     ResourceType("jobs", "Job", "batch", has_status=True),
+    ResourceType("httproutes", "HTTPRoute", "gateway.networking.k8s.io", has_status=True),
+    ResourceType("grpcroutes", "GRPCRoute", "gateway.networking.k8s.io", has_status=True),
 )
 
 _BY_URL = {(resource.url_prefix, resource.plural): resource for resource in RESOURCES}
