@@ -75,6 +75,15 @@ def check_timeout(timeout: float) -> float:
     return float(timeout)
 
 
+def is_http_url(url: str) -> bool:
+    """An http(s) URL with a host and a port other than 0 (a URL `urlsplit` refuses is not one)."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        return False
+
+
 def safe_url(url: str) -> str:
     """`url` without user info, query or fragment, fit for messages."""
     try:

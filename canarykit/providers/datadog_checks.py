@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from canarykit.errors import SpecError
-from canarykit.providers._http import safe_url
+from canarykit.providers._http import is_http_url, safe_url
 from canarykit.providers.go_text import go_quote
 
 API_VERSIONS = ("v1", "v2")
@@ -49,12 +48,7 @@ def check_address(address: str) -> str:
     """An http(s) URL with a host, without a trailing `/`; Go's `url.Parse` message for `://x`."""
     if address.startswith(":"):
         raise SpecError(f"parse {go_quote(address)}: missing protocol scheme")
-    try:
-        parts = urlsplit(address)
-        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
-    except ValueError:
-        valid = False
-    if not valid:
+    if not is_http_url(address):
         raise SpecError(f"datadog address must be an http(s) URL with a host, got {safe_url(address)!r}")
     return address.rstrip("/")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import requests
 
@@ -156,11 +156,6 @@ def _transport_message(fault: _http.TransportFault, method: str, url: str) -> st
 
 
 def _check_address(address: str) -> str:
-    try:
-        parts = urlsplit(address)
-        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
-    except ValueError:
-        valid = False
-    if not valid:
+    if not _http.is_http_url(address):
         raise SpecError(f"prometheus address is not is url format: {_http.safe_url(address)!r}")
     return address.rstrip("/")
