@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import quote_plus
 
 import requests
 
@@ -45,8 +45,7 @@ class OAuth2:
     def __post_init__(self) -> None:
         if not self.token_url or not self.client_id or not self.client_secret:
             raise SpecError(MISSING_PARAMETER)
-        parts = urlsplit(self.token_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if not _http.is_http_url(self.token_url):  # a URL urlsplit refuses is a SpecError too
             raise SpecError(f"oauth2 tokenUrl must be an http(s) URL: {_http.safe_url(self.token_url)!r}")
 
     @property

@@ -281,3 +281,12 @@ def test_a_secret_argument_substituted_empty_is_refused_when_the_metric_is_built
     )
     with pytest.raises(SpecError, match=r"missing mandatory parameter in metric for OAuth2 setup$"):
         template.metrics({"oauthSecret": ""})
+
+
+@pytest.mark.parametrize(
+    "token_url", ["http://[::1", "ftp://idp.test/token", "http://idp.test:0/token", "idp"]
+)
+def test_a_token_url_that_is_not_an_http_url_is_a_spec_error(token_url: str) -> None:
+    """A URL `urlsplit` itself refuses (a bad IPv6 literal) is a SpecError too, never a bare ValueError."""
+    with pytest.raises(SpecError, match="oauth2 tokenUrl must be an http"):
+        OAuth2(token_url=token_url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
