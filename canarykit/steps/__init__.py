@@ -1,10 +1,12 @@
 """Step strategies: what a canary does, step by step, as plain tuples built by composable strategies."""
 
+from canarykit.steps.header_routes import HeaderMatch
 from canarykit.steps.kinds import Analysis, Pause, SetCanaryScale, SetHeaderRoute, SetWeight, Step
 from canarykit.steps.plans import Plan, explicit, exponential, linear
 
 __all__ = [
     "Analysis",
+    "HeaderMatch",
     "Pause",
     "Plan",
     "SetCanaryScale",

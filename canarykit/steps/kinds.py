@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -10,6 +9,8 @@ from typing import Any
 
 from canarykit.durations import Duration, parse_duration
 from canarykit.errors import SpecError
+from canarykit.steps.header_routes import HEADER_TOKEN as HEADER_TOKEN
+from canarykit.steps.header_routes import SetHeaderRoute as SetHeaderRoute
 
 MAX_WEIGHT = 100
 """All the traffic unless the router has a `max_weight` of its own (Argo's `maxTrafficWeight`)."""
@@ -87,43 +88,6 @@ class SetCanaryScale:
             raise SpecError("SetCanaryScale replicas must be >= 0")
         if self.weight is not None and self.weight < 0:
             raise SpecError(f"SetCanaryScale weight must be >= 0, got {self.weight}")
-
-
-HEADER_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-
-
-@dataclass(frozen=True)
-class SetHeaderRoute:
-    """Send requests whose `header` matches to the canary, whatever the weight; `header=None` removes it.
-
-    `value` matches exactly, `pattern` as a regular expression; with neither, the header's value `always` or
-    `never` decides (ingress-nginx's `canary-by-header`). The route is removed when the rollout ends.
-    """
-
-    header: str | None = None
-    value: str | None = None
-    pattern: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.header is None:
-            if self.value is not None or self.pattern is not None:
-                raise SpecError("SetHeaderRoute needs a header to match a value or pattern")
-            return
-        if not HEADER_TOKEN.fullmatch(self.header):
-            raise SpecError(f"SetHeaderRoute header {self.header!r} is not a valid HTTP header name")
-        if self.value is not None and self.pattern is not None:
-            raise SpecError("SetHeaderRoute takes a value or a pattern, not both")
-        if self.pattern is not None:
-            _check_pattern(self.pattern)
-
-
-def _check_pattern(pattern: str) -> None:
-    try:
-        re.compile(pattern)
-    except re.error as error:
-        raise SpecError(
-            f"SetHeaderRoute pattern {pattern!r} is not a valid regular expression: {error}"
-        ) from None
 
 
 Step = SetWeight | Pause | Analysis | SetCanaryScale | SetHeaderRoute
