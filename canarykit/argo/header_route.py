@@ -1,12 +1,10 @@
-"""Argo's `setHeaderRoute` step -> `SetHeaderRoute` (ingress-nginx routes on one header)."""
+"""Argo's `setHeaderRoute` step -> `SetHeaderRoute` (the router decides which forms it can hold)."""
 
 from __future__ import annotations
 
-import re
-
 from canarykit.argo.models import ArgoModel
-from canarykit.errors import SpecError, UnsupportedFeature
-from canarykit.steps import SetHeaderRoute
+from canarykit.errors import SpecError
+from canarykit.steps import HeaderMatch, SetHeaderRoute
 
 
 class StringMatchModel(ArgoModel):
@@ -28,25 +26,27 @@ class SetHeaderRouteModel(ArgoModel):
 
 
 def header_route(model: SetHeaderRouteModel, path: str) -> SetHeaderRoute:
-    """`match: [{headerName, headerValue: {exact|prefix|regex}}]`; no match removes the route."""
-    if not model.match:
-        return SetHeaderRoute()
-    if len(model.match) > 1:
-        raise UnsupportedFeature("ingress-nginx routes on a single header: one match only", f"{path}.match")
-    match = model.match[0]
-    if not match.header_name:
-        raise SpecError("headerName is required", f"{path}.match[0].headerName")
-    value = match.header_value or StringMatchModel()
-    kinds = [kind for kind in ("exact", "prefix", "regex") if getattr(value, kind) is not None]
-    if len(kinds) != 1:
-        raise SpecError(
-            "headerValue needs exactly one of exact, prefix or regex", f"{path}.match[0].headerValue"
-        )
-    text = str(getattr(value, kinds[0]))
+    """`name` and `match: [{headerName, headerValue: {exact|prefix|regex}}]`; no match removes the routes."""
+    name = model.name or None
+    matches = tuple(_header_match(match, f"{path}.match[{i}]") for i, match in enumerate(model.match))
     try:
-        if kinds[0] == "exact":
-            return SetHeaderRoute(match.header_name, value=text)
-        pattern = text if kinds[0] == "regex" else f"^{re.escape(text)}"
-        return SetHeaderRoute(match.header_name, pattern=pattern)
+        return SetHeaderRoute(name=name, matches=matches)
     except SpecError as error:
-        raise SpecError(error.reason, f"{path}.match[0]") from None
+        raise SpecError(error.reason, path) from None
+
+
+def _header_match(match: HeaderMatchModel, path: str) -> HeaderMatch:
+    if not match.header_name:
+        raise SpecError("headerName is required", f"{path}.headerName")
+    value = match.header_value or StringMatchModel()
+    kinds = {
+        kind: getattr(value, kind)
+        for kind in ("exact", "prefix", "regex")
+        if getattr(value, kind) is not None
+    }
+    if len(kinds) != 1:
+        raise SpecError("headerValue needs exactly one of exact, prefix or regex", f"{path}.headerValue")
+    try:
+        return HeaderMatch(match.header_name, **{kind: str(text) for kind, text in kinds.items()})
+    except SpecError as error:
+        raise SpecError(error.reason, path) from None

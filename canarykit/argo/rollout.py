@@ -15,6 +15,7 @@ from typing import Any
 from canarykit.argo.analysis_template import TEMPLATE_KINDS, AnalysisTemplate
 from canarykit.argo.cluster import ClusterAccess
 from canarykit.argo.documents import Source, errors_in, read_documents, source_of, validate
+from canarykit.argo.gateway_routing import GatewayAPIRouting, gateway_api_routing
 from canarykit.argo.models import AnalysisTemplateDocument
 from canarykit.argo.rollout_analysis import TemplateIndex, check_analysis, resolve_args
 from canarykit.argo.rollout_models import (
@@ -79,6 +80,8 @@ class RolloutSpec:
     pod_template: Mapping[str, Any]
     templates: Mapping[str, AnalysisTemplate]
     document: RolloutDocument | None = field(default=None, compare=False, repr=False)
+    gateway_api: GatewayAPIRouting | None = None
+    """`trafficRouting.plugins["argoproj-labs/gatewayAPI"]` (the other router, beside `nginx`)."""
 
     def with_cluster(self, cluster: ClusterAccess | None) -> RolloutSpec:
         """This spec with every analysis template reading Secrets and running Jobs in `cluster`."""
@@ -134,6 +137,7 @@ def build(document: RolloutDocument, templates: TemplateIndex) -> RolloutSpec:
         canary_service=canary.canary_service or None,
         stable_service=canary.stable_service or None,
         nginx=_nginx(canary),
+        gateway_api=gateway_api_routing(routing, f"{CANARY}.trafficRouting"),
         scale_down_delay=_seconds(canary.scale_down_delay_seconds),
         abort_scale_down_delay=_seconds(canary.abort_scale_down_delay_seconds),
         progress_deadline=float(spec.progress_deadline_seconds),

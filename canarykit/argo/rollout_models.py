@@ -127,7 +127,7 @@ class TrafficRoutingModel(ArgoModel):
 
 
 # Routers Argo knows and canarykit does not implement: naming one is an UnsupportedFeature.
-UNSUPPORTED_ROUTERS = ("istio", "alb", "smi", "ambassador", "appMesh", "traefik", "apisix", "plugins")
+UNSUPPORTED_ROUTERS = ("istio", "alb", "smi", "ambassador", "appMesh", "traefik", "apisix")
 
 
 class CanaryStrategyModel(ArgoModel):

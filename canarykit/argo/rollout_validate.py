@@ -26,6 +26,11 @@ DUPLICATED_SERVICES = (
 SERVICES_REQUIRED = "Canary service and Stable service must to be set to use Traffic Routing"
 INGRESS_CHOICE = "Either StableIngress or StableIngresses must be configured. {} are configured."
 HEADER_ROUTE_NEEDS_ROUTING = "SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix"
+ROUTE_NOT_MANAGED = (
+    "Steps define a route that does not exist in spec.strategy.canary.trafficRouting.managedRoutes"
+)
+MANAGED_ROUTES = f"{CANARY}.trafficRouting.managedRoutes"
+SINGLE_HEADER = "ingress-nginx routes on a single header: one match only"
 
 
 def validate_spec(spec: RolloutSpecModel) -> CanaryStrategyModel:
@@ -86,7 +91,9 @@ def _check_canary(canary: CanaryStrategyModel) -> None:
     if canary.scale_down_delay_seconds is not None and canary.dynamic_stable_scale:
         message = "Canary dynamicStableScale cannot be used with scaleDownDelaySeconds"
         raise SpecError(message, f"{CANARY}.dynamicStableScale")
-    _check_ingresses(nginx)  # Argo checks the Ingresses after the spec (with the referenced resources)
+    _check_header_routes(canary, routing)
+    if nginx is not None:
+        _check_ingresses(nginx)  # Argo checks the Ingresses after the spec (with the referenced resources)
 
 
 def _check_without_routing(canary: CanaryStrategyModel) -> None:
@@ -104,17 +111,37 @@ def _check_without_routing(canary: CanaryStrategyModel) -> None:
             raise SpecError(HEADER_ROUTE_NEEDS_ROUTING, f"{CANARY}.steps[{index}].setHeaderRoute")
 
 
-def _check_router(routing: TrafficRoutingModel) -> NginxModel:
-    """The NGINX routing; any other router is refused."""
+def _check_router(routing: TrafficRoutingModel) -> NginxModel | None:
+    """The NGINX routing, or None for the Gateway API plugin; any other router is refused."""
     path = f"{CANARY}.trafficRouting"
     for router in UNSUPPORTED_ROUTERS:
         if getattr(routing, snake_case(router)) is not None:
             raise UnsupportedFeature(
-                f"{router} traffic routing is not supported (NGINX only)", f"{path}.{router}"
+                f"{router} traffic routing is not supported (NGINX and the Gateway API plugin only)",
+                f"{path}.{router}",
             )
-    if routing.nginx is None:
-        raise SpecError("trafficRouting needs a router: canarykit supports nginx", path)
+    if routing.nginx is not None and routing.plugins:
+        raise UnsupportedFeature("one traffic router at a time: nginx or a plugin", f"{path}.plugins")
+    if routing.nginx is None and not routing.plugins:
+        raise SpecError("trafficRouting needs a router: canarykit supports nginx and gatewayAPI", path)
     return routing.nginx
+
+
+def _check_header_routes(canary: CanaryStrategyModel, routing: TrafficRoutingModel) -> None:
+    """ingress-nginx routes on one header; with a plugin, Argo's managedRoutes rules apply."""
+    for index, step in enumerate(canary.steps):
+        header_route = step.set_header_route
+        if header_route is None:
+            continue
+        path = f"{CANARY}.steps[{index}].setHeaderRoute"
+        if routing.nginx is not None:
+            if len(header_route.match) > 1:
+                raise UnsupportedFeature(SINGLE_HEADER, f"{path}.match")
+            continue
+        if routing.managed_routes is None:
+            raise SpecError(MISSING_FIELD.format(f"{CANARY}.trafficRouting.managedRoutes"), MANAGED_ROUTES)
+        if header_route.name not in {route.name for route in routing.managed_routes}:
+            raise SpecError(ROUTE_NOT_MANAGED, path)
 
 
 def _check_ingresses(nginx: NginxModel) -> None:

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from canarykit.errors import SpecError
 from canarykit.rollout import events as ev
+from canarykit.rollout.header_routing import set_header_route
 from canarykit.rollout.rollback import Backoff, retry, return_traffic_to_stable
 from canarykit.rollout.status import RolloutPhase
-from canarykit.rollout.step_actions import POLL, set_header_route
+from canarykit.rollout.step_actions import POLL
 from canarykit.steps.kinds import MAX_WEIGHT
 
 if TYPE_CHECKING:

@@ -49,7 +49,8 @@ def _background(spec: RolloutSpec, prometheus: Any) -> BackgroundAnalysis | None
 def _check_scale(spec: RolloutSpec, router: TrafficRouter) -> None:
     """The router's full weight must be the YAML's `maxTrafficWeight` (100 without it): `setWeight: 50` is
     50 of that total, and a router on another scale would send another share."""
-    expected = (spec.nginx.max_weight if spec.nginx else None) or MAX_WEIGHT
+    routing = spec.nginx or spec.gateway_api
+    expected = (routing.max_weight if routing else None) or MAX_WEIGHT
     actual = full_weight(router)
     if actual != expected:
         raise SpecError(

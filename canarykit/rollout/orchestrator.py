@@ -16,13 +16,13 @@ from canarykit.rollout.analyses import BackgroundAnalysis, check_analyses
 from canarykit.rollout.completion import full_weight
 from canarykit.rollout.driver import drive
 from canarykit.rollout.edges import check_edges
+from canarykit.rollout.header_routing import check_header_routes
 from canarykit.rollout.listeners import EventListener, EventLog
 from canarykit.rollout.remote import discard_stale_commands
 from canarykit.rollout.result import RolloutResult
 from canarykit.rollout.resume import check_resume_policy, initial_status, router_disagrees
 from canarykit.rollout.rollback import ONCE, Backoff
 from canarykit.rollout.status import RolloutPhase, RolloutStatus
-from canarykit.rollout.step_actions import check_header_routes
 from canarykit.rollout.stepper import Stepper
 from canarykit.rollout.store import StateStore
 from canarykit.steps import Plan, Step

@@ -52,8 +52,9 @@ class RolloutStatus:
     abort_message: str = ""
     promote_full: bool = False
     fast_track: bool = False
-    header_route: list[str | None] | None = None
-    """[header, value, pattern] of the `SetHeaderRoute` in force, restored on the router after a resume."""
+    header_route: list[str | None] | dict[str, list[list[str]]] | None = None
+    """The header routes in force, restored on the router after a resume: [header, value, pattern], or
+    {route name: [[header, kind, text], ...]} on a router holding named routes."""
     canary_started: bool = False
     promoted: bool = False
     finished: bool = False

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from canarykit.analysis import Phase
-from canarykit.errors import SpecError, UnsupportedFeature
 from canarykit.rollout import events as ev
 from canarykit.rollout.analyses import resolve_metrics
-from canarykit.rollout.rollback import retry
+from canarykit.rollout.header_routing import header_route_step
 from canarykit.rollout.status import CANARY_PAUSE_STEP, RolloutPhase
 from canarykit.steps import Analysis, Pause, Plan, SetCanaryScale, SetHeaderRoute, SetWeight
 from canarykit.steps.kinds import MAX_WEIGHT
-from canarykit.traffic import HeaderRouter, TrafficRouter
 
 if TYPE_CHECKING:
     from canarykit.rollout.stepper import Stepper
@@ -81,46 +79,8 @@ def _canary_scaled(stepper: Stepper, now: float, replicas: int) -> bool:
 
 
 def _header_route_step(stepper: Stepper, now: float, step: SetHeaderRoute) -> float | None:
-    route = None if step.header is None else [step.header, step.value, step.pattern]
-    set_header_route(stepper, route)
+    header_route_step(stepper, step)
     return step_done(stepper, now)
-
-
-def set_header_route(stepper: Stepper, route: list[str | None] | None) -> None:
-    """Apply `route` (None: remove the header routes) and record it in the status; the caller saves."""
-    apply_header_route(stepper, route)
-    stepper.status.header_route = route
-
-
-def apply_header_route(stepper: Stepper, route: list[str | None] | None) -> None:
-    """Set `route` ([header, value, pattern]) on the router, or remove the routes when None (retried)."""
-    rollout = stepper.rollout
-    router: Any = rollout.router  # checked to be a HeaderRouter when the rollout was built
-    if route is None:
-        action = router.remove_header_routes
-    else:
-        header, value, pattern = route
-
-        def action() -> None:
-            router.set_header_route(header, value=value, pattern=pattern)
-
-    retry(action, rollout.clock, rollout.backoff, f"header route {route}")
-
-
-def check_header_routes(plan: Plan, router: TrafficRouter) -> None:
-    """`SetHeaderRoute` steps need a router that can route on headers; refused before anything runs."""
-    for index, step in enumerate(plan):
-        if not isinstance(step, SetHeaderRoute):
-            continue
-        if not isinstance(router, HeaderRouter):
-            message = f"{type(router).__name__} cannot route on headers (no set_header_route)"
-            raise UnsupportedFeature(message, f"steps[{index}]")
-        check = getattr(router, "check_header_route", None)  # optional: the router's own limits
-        if callable(check) and step.header is not None:
-            try:
-                check(step.header, value=step.value, pattern=step.pattern)
-            except SpecError as error:
-                raise SpecError(error.reason, f"steps[{index}]") from None
 
 
 def _pause_step(stepper: Stepper, now: float, step: Pause) -> float | None:

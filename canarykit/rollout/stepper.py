@@ -8,9 +8,10 @@ from canarykit.errors import StateError
 from canarykit.rollout import events as ev
 from canarykit.rollout.analysis_runs import RolloutAnalyses
 from canarykit.rollout.completion import complete, fast_track, roll_back
+from canarykit.rollout.header_routing import apply_header_route
 from canarykit.rollout.rollback import retry
 from canarykit.rollout.status import ANALYSIS_FAILED, INCONCLUSIVE_ANALYSIS, RolloutPhase, RolloutStatus
-from canarykit.rollout.step_actions import POLL, apply_header_route, reconcile_step, set_weight_at, step_done
+from canarykit.rollout.step_actions import POLL, reconcile_step, set_weight_at, step_done
 from canarykit.steps import Analysis
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 from canarykit.testing.clock import ClockHorizonReached, FakeClock
 from canarykit.testing.datadog import DatadogServer
-from canarykit.testing.edges import InMemoryRouter, InMemoryWorkload
+from canarykit.testing.edges import InMemoryNamedRouter, InMemoryRouter, InMemoryWorkload
 from canarykit.testing.kube import FakeKubeAPI, JobRunner
 from canarykit.testing.scripted import ScriptedProvider
 from canarykit.testing.state import InMemoryStateStore
@@ -12,6 +12,7 @@ __all__ = [
     "DatadogServer",
     "FakeClock",
     "FakeKubeAPI",
+    "InMemoryNamedRouter",
     "InMemoryRouter",
     "InMemoryStateStore",
     "InMemoryWorkload",

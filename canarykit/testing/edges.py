@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from canarykit.errors import RoutingError, WorkloadError
+from collections.abc import Sequence
+
+from canarykit.errors import RoutingError, SpecError, WorkloadError
+from canarykit.steps import HeaderMatch
 
 
 class InMemoryRouter:
@@ -36,6 +39,30 @@ class InMemoryRouter:
 
     def remove_header_routes(self) -> None:
         self.header_route = None
+
+
+class InMemoryNamedRouter(InMemoryRouter):
+    """An `InMemoryRouter` holding header routes by name, each with several matches (as Gateway API does).
+
+    `header_routes` maps each route name to its matches; names must be among `managed_routes`.
+    """
+
+    def __init__(self, weight: int = 0, managed_routes: Sequence[str] = ("canary-header-route",)) -> None:
+        super().__init__(weight)
+        self.managed_routes = tuple(managed_routes)
+        self.header_routes: dict[str, tuple[HeaderMatch, ...]] = {}
+
+    def check_header_matches(self, name: str, matches: Sequence[HeaderMatch]) -> None:
+        if name not in self.managed_routes:
+            raise SpecError(f"header route {name!r} is not one of managedRoutes {list(self.managed_routes)}")
+
+    def set_header_matches(self, name: str, matches: Sequence[HeaderMatch]) -> None:
+        self.check_header_matches(name, matches)
+        self.header_routes[name] = tuple(matches)
+
+    def remove_header_routes(self) -> None:
+        super().remove_header_routes()
+        self.header_routes.clear()
 
 
 class InMemoryWorkload:

@@ -17,7 +17,7 @@ from canarykit import ArgumentError, SpecError
 from canarykit.argo import load, load_analysis_template
 from canarykit.argo.rollout_models import CanaryStepModel
 from canarykit.argo.rollout_steps import step_starts
-from canarykit.steps import Pause, SetCanaryScale, SetHeaderRoute, SetWeight
+from canarykit.steps import HeaderMatch, Pause, SetCanaryScale, SetHeaderRoute, SetWeight
 
 DATA = Path(__file__).parent.parent / "data"
 ROLLOUT = yaml.safe_load((DATA / "rollout.yaml").read_text())
@@ -182,7 +182,7 @@ def test_null_fields_are_absent_as_the_api_server_prunes_them() -> None:
                     "match": [{"headerName": "X", "headerValue": {"exact": "a"}}],
                 },
             },
-            [SetCanaryScale(replicas=1), SetHeaderRoute("X", value="a")],
+            [SetCanaryScale(replicas=1), SetHeaderRoute(name="h", matches=(HeaderMatch("X", exact="a"),))],
         ),
     ],
 )
