@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from canarykit.argo import AnalysisTemplate, RolloutSpec, load
+from canarykit.argo.gateway_routing import RouteTarget
 from canarykit.cli import plan_detection
 from canarykit.durations import parse_duration
 from canarykit.errors import DurationError
@@ -71,11 +72,19 @@ def _title(spec: RolloutSpec) -> str:
 
 
 def _traffic(spec: RolloutSpec) -> str:
+    services = f"stable {spec.stable_service}, canary {spec.canary_service}"
+    if spec.gateway_api is not None:
+        routes = ", ".join(_route(route) for route in spec.gateway_api.routes)
+        return f"traffic: Gateway API {routes}; {services}; {_replicas(spec.replicas)}"
     if spec.nginx is None:
         return f"traffic: by replica count ({_replicas(spec.replicas)}, no trafficRouting)"
     ingresses = ", ".join(spec.nginx.stable_ingresses)
-    services = f"stable {spec.stable_service}, canary {spec.canary_service}"
     return f"traffic: nginx ingress {ingresses}; {services}; {_replicas(spec.replicas)}"
+
+
+def _route(route: RouteTarget) -> str:
+    """`HTTPRoute web`, or `HTTPRoute selector app=web`."""
+    return f"{route.kind} {route.name}" if route.name else f"{route.kind} selector {route.selector}"
 
 
 def _replicas(count: int) -> str:
@@ -117,8 +126,16 @@ def _action(step: Step) -> str:
             f"{step.replicas} replicas" if step.replicas is not None else f"{step.weight}%"
         )
     if isinstance(step, SetHeaderRoute):
-        return f"setHeaderRoute {step.header}" if step.header else "setHeaderRoute (remove)"
+        return _header_route(step)
     return f"analysis {_names(tuple(step.source))}"
+
+
+def _header_route(step: SetHeaderRoute) -> str:
+    """`setHeaderRoute X-Canary`, `setHeaderRoute beta: X-Test, X-Region`, or `setHeaderRoute (remove)`."""
+    if step.removes:
+        return "setHeaderRoute (remove)"
+    headers = step.header or ", ".join(match.header for match in step.matches)
+    return f"setHeaderRoute {step.name}: {headers}" if step.name else f"setHeaderRoute {headers}"
 
 
 def _analysis(spec: RolloutSpec, index: int, step: Step) -> str:

@@ -108,3 +108,23 @@ def test_missing_file_and_missing_option_exit_2(tmp_path: Path) -> None:
     missing = plan(str(tmp_path / "nope.yaml"))
     assert missing.returncode == 2 and "cannot read" in missing.stderr
     assert plan().returncode == 2
+
+
+def test_a_gateway_api_rollout_names_its_routes() -> None:
+    """The plugin's header-route example: its HTTPRoute, and the header route steps."""
+    example = Path(__file__).parents[2] / "examples" / "gateway-api" / "header-routes" / "rollout.yaml"
+    done = plan(str(example))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1] == (
+        "traffic: Gateway API HTTPRoute argo-rollouts-http-route; "
+        "stable argo-rollouts-stable-service, canary argo-rollouts-canary-service; 5 replicas"
+    )
+    steps = [line.split(None, 1)[1].rstrip() for line in lines[3:8]]
+    assert [step.split("  ")[0] for step in steps] == [
+        "pause",
+        "setCanaryScale 1 replicas",
+        "setHeaderRoute argo-rollouts: X-Test",
+        "pause",
+        "setHeaderRoute (remove)",
+    ]
