@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from kube_support import seed_reference_objects, write_kubeconfig
 from reference_history import ReferencePrometheus
 
@@ -78,3 +79,37 @@ def test_local_nginx_rolls_a_failing_version_back() -> None:
     assert weights[-1].endswith(" -> 0"), done.stdout
     assert lines[-1].startswith("bad-red: Degraded RolloutAborted:"), done.stdout
     assert "Background analysis phase error/failed" in lines[-1]
+
+
+@pytest.mark.parametrize(
+    ("example", "image", "files"),
+    [
+        ("nginx", "rollouts-demo=argoproj/rollouts-demo:{}", ("stable.yml", "canary.yml", "httproute.yml")),
+        ("header-routes", "http-echo=hashicorp/http-echo:{}", ("service.yaml", "httproute.yaml")),
+    ],
+)
+def test_gateway_api_examples_run_to_the_end(
+    example: str, image: str, files: tuple[str, ...], tmp_path: Path
+) -> None:
+    """The Gateway API plugin's examples, on the fake API with the Gateway API schemas on."""
+    with FakeKubeAPI() as cluster:
+        for name in files:
+            for document in yaml.safe_load_all((EXAMPLES / "gateway-api" / example / name).read_text()):
+                cluster.put(document)
+        kubeconfig = str(write_kubeconfig(tmp_path / "kubeconfig", cluster.url))
+        base = ["--example", example, "--kubeconfig", kubeconfig, "--approve", "--rehearse", "--image"]
+        first = run_example("gateway_api_rollout.py", *base, image.format("v1"))
+        assert first.returncode == 0, first.stderr
+        done = run_example("gateway_api_rollout.py", *base, image.format("v2"))
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+    assert lines[-1] == "  final: stable 100, canary 0"
+    assert lines[-2].endswith(":v2: Healthy")
+    if example == "nginx":
+        seen = [line.split(": ", 1)[1] for line in lines if "completed:" in line]
+        assert seen[0] == "stable 70, canary 30; label in-progress"
+        assert "stable 20, canary 80; label in-progress" in seen
+        assert lines.count("  approved: promote") == 2
+    else:
+        assert "  Rollout step 3/5 completed: stable 100, canary 0; header rules: argo-rollouts" in lines
+        assert "  Rollout step 5/5 completed: stable 100, canary 0" in lines

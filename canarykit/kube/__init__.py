@@ -1,5 +1,6 @@
-"""Kubernetes: ingress-nginx routing, Deployments, state in the cluster. The only package importing
-`kubernetes`, and only when a connection is made (`connect()`)."""
+"""Kubernetes: ingress-nginx and Gateway API routing, Deployments, state in the cluster.
+
+The only package importing `kubernetes`, and only when a connection is made (`connect()`)."""
 
 from canarykit.kube.adopt import AdoptedAt
 from canarykit.kube.bind import KubeBinding, bind
@@ -8,6 +9,7 @@ from canarykit.kube.client import KubeAPI
 from canarykit.kube.cluster import KubeCluster
 from canarykit.kube.connect import connect
 from canarykit.kube.deployment import DeploymentWorkload
+from canarykit.kube.gateway_router import GatewayAPIRouter, GatewayRoute
 from canarykit.kube.jobs import JobProvider
 from canarykit.kube.nginx_router import NginxIngressRouter
 from canarykit.kube.state_store import KubernetesStateStore
@@ -17,6 +19,8 @@ __all__ = [
     "REVISION_LABEL",
     "AdoptedAt",
     "DeploymentWorkload",
+    "GatewayAPIRouter",
+    "GatewayRoute",
     "JobProvider",
     "KubeAPI",
     "KubeBinding",

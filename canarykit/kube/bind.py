@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from canarykit.errors import SpecError
+from canarykit.errors import SpecError, UnsupportedFeature
 from canarykit.kube.adopt import AdoptedAt, Adoption
 from canarykit.kube.client import KubeAPI
 from canarykit.kube.cluster import KubeCluster
 from canarykit.kube.deployment import DEPLOYMENTS, DeploymentWorkload
 from canarykit.kube.nginx_router import NginxIngressRouter
+from canarykit.kube.routers import ROUTING, KubeRouter, router_for
 from canarykit.kube.services import SERVICES
 from canarykit.kube.templates import match_labels, revision_of, with_images
 
@@ -26,7 +27,7 @@ class KubeBinding:
 
     spec: RolloutSpec
     namespace: str
-    router: NginxIngressRouter
+    router: KubeRouter
     workload: DeploymentWorkload
     version: str
     first_deploy: bool
@@ -60,33 +61,25 @@ def bind(
     """Router and workload for `spec` in `namespace` (default: the Rollout's, else "default").
 
     `images` (`{"canary-demo": "argoproj/rollouts-demo:green"}`, `*` for every container) is applied to
-    the Rollout's pod template to make the new version. Missing Services or Ingresses, an Ingress without
-    a rule for the stable Service, or an unknown container raise before anything in the cluster changes.
+    the Rollout's pod template to make the new version. The router is ingress-nginx's or, for
+    `trafficRouting.plugins["argoproj-labs/gatewayAPI"]`, a `GatewayAPIRouter`. Missing Services, Ingresses
+    or routes, an Ingress or route without the stable and canary backends, or an unknown container raise
+    before anything in the cluster changes.
     When the stable Deployment does not exist yet, the rollout is a first deploy: no steps, no analysis.
     `adopt=True` binds to the live Argo Rollout of the same name instead (`canarykit.kube.adopt`): it is
     read and checked here, and taken over by `binding.take_over(rollout)`.
     """
     namespace = namespace or spec.namespace or "default"
     spec = spec.with_cluster(KubeCluster(api, namespace))  # Secrets read and Jobs run in this namespace
-    stable_service, canary_service, nginx = _routing_of(spec)
+    router = router_for(spec, api, namespace, delete_on_complete)
+    stable_service, canary_service = router.stable_service, router.canary_service
     template = with_images(spec.pod_template, images or {})
     _check_template(spec, template)
     for service in (stable_service, canary_service):
         if api.get(SERVICES, namespace, service) is None:
             raise SpecError(f"Service {namespace}/{service} not found", "spec.strategy.canary")
-    router = NginxIngressRouter(
-        api,
-        spec.name,
-        nginx.stable_ingresses,
-        stable_service,
-        canary_service,
-        namespace=namespace,
-        annotation_prefix=nginx.annotation_prefix,
-        additional_annotations=nginx.additional_ingress_annotations,
-        canary_annotations=nginx.canary_ingress_annotations,
-        max_weight=nginx.max_weight,
-        delete_on_complete=delete_on_complete,
-    )
+    if adopt and not isinstance(router, NginxIngressRouter):
+        raise UnsupportedFeature("adopting a live Argo Rollout needs trafficRouting.nginx", ROUTING)
     if not adopt:
         router.check()  # with adopt: by the adoption, which accepts the Argo Rollout's canary Ingress
     stable = api.get(DEPLOYMENTS, namespace, spec.name)
@@ -103,21 +96,12 @@ def bind(
         replicas=spec.replicas,
     )
     version = _version(images, template)
-    adoption = Adoption(api, spec, template, router, workload) if adopt else None
+    nginx = router if isinstance(router, NginxIngressRouter) else None  # adopt needs it, checked above
+    adoption = Adoption(api, spec, template, nginx, workload) if adopt and nginx else None
     if adoption is not None:
         adoption.inspect()
     first_deploy = stable is None and adoption is None
     return KubeBinding(spec, namespace, router, workload, version, first_deploy, adoption)
-
-
-def _routing_of(spec: RolloutSpec) -> tuple[str, str, Any]:
-    if not spec.stable_service or not spec.canary_service:
-        raise SpecError("needs stableService and canaryService to run on Kubernetes", "spec.strategy.canary")
-    if spec.nginx is None:
-        raise SpecError(
-            "needs trafficRouting.nginx to run on Kubernetes", "spec.strategy.canary.trafficRouting"
-        )
-    return spec.stable_service, spec.canary_service, spec.nginx
 
 
 def _selector(spec: RolloutSpec) -> dict[str, str]:

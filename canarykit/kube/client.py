@@ -34,6 +34,8 @@ API_PREFIXES = {
     "jobs": "/apis/batch/v1",
     "httproutes": "/apis/gateway.networking.k8s.io/v1",
     "grpcroutes": "/apis/gateway.networking.k8s.io/v1",
+    "tcproutes": "/apis/gateway.networking.k8s.io/v1alpha2",
+    "tlsroutes": "/apis/gateway.networking.k8s.io/v1alpha2",
 }
 """The resources canarykit touches: plural -> API group path."""
 DEFAULT_TIMEOUT = 30.0

@@ -21,7 +21,7 @@ from canarykit.rollout.listeners import EventListener, EventLog
 from canarykit.rollout.remote import discard_stale_commands
 from canarykit.rollout.result import RolloutResult
 from canarykit.rollout.resume import check_resume_policy, initial_status, router_disagrees
-from canarykit.rollout.rollback import ONCE, Backoff
+from canarykit.rollout.rollback import ONCE, Backoff, start_on_stable
 from canarykit.rollout.status import RolloutPhase, RolloutStatus
 from canarykit.rollout.stepper import Stepper
 from canarykit.rollout.store import StateStore
@@ -110,6 +110,8 @@ class Rollout:
                 discard_stale_commands(self)
             self.stepper = Stepper(self, status)
             self.stepper.save()
+            if not resumed and not status.finished:
+                self._start_on_stable()
             if resumed:
                 self.emit(
                     ev.Event, f"resuming {version} at step {status.step_index} (weight {status.weight})"
@@ -119,6 +121,12 @@ class Rollout:
                 if (mismatch := router_disagrees(self.router, status)) is not None:
                     self.stepper.abort(mismatch)
         self.deliver_events()
+
+    def _start_on_stable(self) -> None:
+        held = start_on_stable(self.router, self.clock, self.backoff)
+        if held != 0:
+            was = "unknown" if held is None else held
+            self.emit(ev.Event, f"canary weight {was} set to 0 before the rollout")
 
     def advance(self) -> float | None:
         """Do everything due now; return when to call again (unix seconds), None once finished."""

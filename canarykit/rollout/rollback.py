@@ -81,3 +81,16 @@ def _read_weight(router: TrafficRouter) -> int | None:
         return router.get_weight()
     except Exception:
         return None
+
+
+def start_on_stable(router: TrafficRouter, clock: Clock, backoff: Backoff = Backoff()) -> int | None:
+    """Before a new rollout: weight 0 on a router holding any other weight (or none it can tell); returns it.
+
+    Argo sets weight 0 on every reconcile from the start, so a route as written (a Gateway API route's
+    backendRefs at the CRD's default weight 1 each: half the traffic to a canary Service with no pods yet)
+    never carries traffic to the canary before the first `setWeight`. Nothing is written when it is 0.
+    """
+    held = _read_weight(router)
+    if held != 0:
+        retry(lambda: router.set_weight(0), clock, backoff, "weight 0 before the rollout")
+    return held

@@ -412,7 +412,9 @@ def test_a_template_defined_twice_is_refused() -> None:
         ({"prefix": "beta."}, HeaderMatch("X-Canary", prefix="beta.")),
     ],
 )
-def test_set_header_route_steps_become_header_routes(header_value: dict[str, str], expected: object) -> None:
+def test_set_header_route_steps_become_header_routes(
+    header_value: dict[str, str], expected: HeaderMatch
+) -> None:
     """The step keeps Argo's name and match kind; the router decides how to express it (see
     tests/rollout/test_header_routing.py for the ingress-nginx form of a prefix)."""
     match = {"headerName": "X-Canary", "headerValue": header_value}

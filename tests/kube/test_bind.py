@@ -212,7 +212,8 @@ def test_a_rollout_without_nginx_routing(cluster: FakeKubeAPI, api: KubeAPI) -> 
         cluster,
         lambda: bind(spec, api),
         SpecError,
-        "spec.strategy.canary.trafficRouting: needs trafficRouting.nginx to run on Kubernetes",
+        "spec.strategy.canary.trafficRouting: "
+        "needs trafficRouting.nginx or the gatewayAPI plugin to run on Kubernetes",
     )
 
 
@@ -262,6 +263,7 @@ def test_first_deploy(cluster: FakeKubeAPI, api: KubeAPI) -> None:
     assert binding.first_deploy is True
     assert binding.version == f"canary-demo={GREEN}"
     assert binding.namespace == "default"
+    assert isinstance(binding.router, NginxIngressRouter)
     assert binding.router.stable_ingresses == ["canary-demo"]
     assert (binding.router.stable_service, binding.router.canary_service) == (
         "canary-demo",

@@ -55,6 +55,8 @@ RESOURCES: tuple[ResourceType, ...] = (
     ResourceType("jobs", "Job", "batch", has_status=True),
     ResourceType("httproutes", "HTTPRoute", "gateway.networking.k8s.io", has_status=True),
     ResourceType("grpcroutes", "GRPCRoute", "gateway.networking.k8s.io", has_status=True),
+    ResourceType("tcproutes", "TCPRoute", "gateway.networking.k8s.io", "v1alpha2", has_status=True),
+    ResourceType("tlsroutes", "TLSRoute", "gateway.networking.k8s.io", "v1alpha2", has_status=True),
 )
 
 _BY_URL = {(resource.url_prefix, resource.plural): resource for resource in RESOURCES}
