@@ -21,6 +21,7 @@ from canarykit.kube.gateway_targets import (
     Target,
     check_weight,
     header_targets,
+    holds_both,
     missing_backends,
     nothing_found,
     resolve,
@@ -67,7 +68,8 @@ class GatewayAPIRouter:
     # -- the TrafficRouter protocol ------------------------------------------------------------------------
 
     def check(self) -> None:
-        """`SpecError` for a missing route, a route without both Services, or selectors finding nothing.
+        """`SpecError` for a missing route, a route without a rule holding both Services, or selectors
+        finding nothing.
 
         As the plugin, a selector that finds nothing is no error while other routes are found.
         """
@@ -79,10 +81,15 @@ class GatewayAPIRouter:
             if route is None:
                 raise SpecError(f"{target} not found")
             missing = missing_backends(route, self.stable_service, self.canary_service, self.managed_routes)
+            both = f"{self.stable_service!r} and {self.canary_service!r}"
             if missing:
-                both = f"{self.stable_service!r} and {self.canary_service!r}"
                 names = ", ".join(repr(m) for m in missing)
                 raise SpecError(f"{target}: no rule holds a backendRef to {names} (it needs both {both})")
+            if not holds_both(route, self.stable_service, self.canary_service, self.managed_routes):
+                raise SpecError(
+                    f"{target}: no rule holds backendRefs to both {both} (a rule with one of them alone "
+                    "would send all its traffic to that one, or none at weight 0)"
+                )
 
     def set_weight(self, weight: int) -> None:
         """Canary backendRefs at `weight`, stable ones at `max_weight - weight`, the label while above 0.

@@ -125,6 +125,11 @@ def missing_backends(route: Route, stable: str, canary: str, managed: Iterable[s
     return [service for service in (stable, canary) if service not in names]
 
 
+def holds_both(route: Route, stable: str, canary: str, managed: Iterable[str]) -> bool:
+    """True when a weighted rule of `route` references both Services (a canary split happens in a rule)."""
+    return any({stable, canary} <= backend_names([rule]) for rule in weighted_rules(route, canary, managed))
+
+
 def with_weight(
     route: Route, stable: str, canary: str, weight: int, max_weight: int, managed: Iterable[str]
 ) -> Route:

@@ -243,8 +243,28 @@ def test_check_reads_and_never_writes(cluster: FakeKubeAPI, api: KubeAPI) -> Non
             f"backendRef to {STABLE!r}",
         ),
         ([], [GatewayRoute("HTTPRoute", selector="app=ghost")], "matches the selectors"),
+        (
+            [
+                route_doc(
+                    "HTTPRoute",
+                    "split",
+                    [
+                        {
+                            "matches": [{"path": {"type": "PathPrefix", "value": "/a"}}],
+                            "backendRefs": refs()[:1],
+                        },
+                        {
+                            "matches": [{"path": {"type": "PathPrefix", "value": "/b"}}],
+                            "backendRefs": [*refs()[1:], {"name": "legacy", "port": 80}],
+                        },
+                    ],
+                )
+            ],
+            [GatewayRoute("HTTPRoute", "split")],
+            f'HTTPRoute "default/split": no rule holds backendRefs to both {STABLE!r} and {CANARY!r}',
+        ),
     ],
-    ids=["missing-route", "no-canary", "no-stable", "selector-finds-nothing"],
+    ids=["missing-route", "no-canary", "no-stable", "selector-finds-nothing", "services-in-separate-rules"],
 )
 def test_check_refuses_before_anything_moves(
     cluster: FakeKubeAPI, api: KubeAPI, docs: list[dict[str, Any]], routes: list[GatewayRoute], message: str
