@@ -139,3 +139,7 @@ class RollbackFailed(CanaryError):
 
 class AdoptionRefused(StateError):
     """A live Argo Rollout cannot be taken over safely (still managed, aborted, ...); nothing was changed."""
+
+
+class MissingDependency(CanaryError, ImportError):
+    """An optional package a feature needs is not installed; the message names the extra that brings it."""

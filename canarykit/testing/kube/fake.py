@@ -21,6 +21,7 @@ from canarykit.testing.kube.operations import ResourceOperations
 from canarykit.testing.kube.resources import KubeObject, resource_named
 from canarykit.testing.kube.server import KubeHTTPServer, RequestRecord, ServerState
 from canarykit.testing.kube.store import ObjectStore
+from canarykit.testing.kube.validation import Admission
 
 ObjectList = list[KubeObject]
 _WATCH_DRAIN_SECONDS = 1.0
@@ -31,11 +32,17 @@ class FakeKubeAPI:
 
     With `auto_ready` every Deployment write is instantly fully rolled out; without it the status shows
     a rollout that waits for `mark_ready`. Failures are injected with `fail_next`.
+
+    With `validate` (the default) every object stored, seeded ones included, is checked as a real API
+    server checks it, and refused with 422 Invalid naming each bad field: built-in kinds against the official
+    Kubernetes schemas (`kubernetes-validate`, strict: unknown fields fail), HTTPRoute and GRPCRoute against
+    the Gateway API v1.6.1 CRD schema and its CEL rules, with the CRD's defaults applied (Rollouts are not
+    validated). It needs the `testing` extra; `validate=False` stores objects as given.
     """
 
-    def __init__(self, auto_ready: bool = True) -> None:
+    def __init__(self, auto_ready: bool = True, validate: bool = True) -> None:
         self._store = ObjectStore()
-        self._operations = ResourceOperations(self._store, auto_ready)
+        self._operations = ResourceOperations(self._store, auto_ready, Admission(validate))
         self._state = ServerState(self._store, Endpoints(self._operations))
         self._server: KubeHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -121,7 +128,10 @@ class FakeKubeAPI:
         return self._store.list_objects(resource_named(resource), namespace)
 
     def put(self, obj: dict[str, Any]) -> KubeObject:
-        """Seed an object without validation, creating it or replacing the one with its name; returns it."""
+        """Seed an object, creating it or replacing the one with its name; returns it.
+
+        The API's semantic checks (selectors, resourceVersions) are skipped, schema validation is not.
+        """
         return self._operations.seed(obj)
 
     def delete(self, resource: str, namespace: str, name: str) -> bool:

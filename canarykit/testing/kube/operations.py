@@ -23,20 +23,28 @@ from canarykit.testing.kube.resources import (
 )
 from canarykit.testing.kube.selectors import Requirement, object_matches
 from canarykit.testing.kube.store import ObjectStore, carry_over_metadata
+from canarykit.testing.kube.validation import Admission
 
 
 class ResourceOperations:
-    """The API semantics on top of an `ObjectStore`; Deployment status follows `auto_ready`."""
+    """The API semantics on top of an `ObjectStore`; Deployment status follows `auto_ready`.
 
-    def __init__(self, store: ObjectStore, auto_ready: bool = True) -> None:
+    Every write passes `admission` (schema defaults and validation) right before it is stored.
+    """
+
+    def __init__(
+        self, store: ObjectStore, auto_ready: bool = True, admission: Admission | None = None
+    ) -> None:
         self.store = store
         self.auto_ready = auto_ready
+        self.admission = admission or Admission(enabled=False)
 
     def create(self, resource: ResourceType, namespace: str, body: Any) -> KubeObject:
         """POST: a new object with fresh metadata (409 AlreadyExists if the name is taken)."""
         obj = typed_body(resource, body, namespace)
         with self.store.lock:
             apply_defaults(resource, obj)
+            self.admission.default(resource, obj)
             if resource == DEPLOYMENTS:
                 validate_deployment(obj, None)
             self.store.fill_new_metadata(resource, namespace, obj)
@@ -45,6 +53,7 @@ class ResourceOperations:
             if resource == JOBS:
                 validate_job(obj)
                 default_job(obj)
+            self.admission.admit(resource, obj)
             return self.store.save(resource, obj, "ADDED")
 
     def read(self, resource: ResourceType, namespace: str, name: str) -> KubeObject:
@@ -109,27 +118,35 @@ class ResourceOperations:
             if "status" in previous:
                 obj["status"] = previous["status"]
         apply_defaults(resource, obj)
+        self.admission.default(resource, obj)
         if resource == DEPLOYMENTS:
             validate_deployment(obj, previous)
         carry_over_metadata(obj, previous)
         if resource == DEPLOYMENTS:
             obj["status"] = refreshed_status(obj, previous, self.auto_ready)
+        self.admission.admit(resource, obj)
         return self.store.save(resource, obj, "MODIFIED")
 
     def seed(self, obj: KubeObject) -> KubeObject:
-        """Store an object as given (no validation), creating or replacing; status computed if absent."""
+        """Store an object, creating or replacing; status computed if absent.
+
+        The API's own checks (a Deployment's selector, a Job's pod spec, resourceVersions) are skipped; the
+        schema validation of `admission` is not: a seeded object must be one a real cluster could hold.
+        """
         resource = resource_of(obj)
         obj = copy.deepcopy(obj)
         namespace = obj.setdefault("metadata", {}).setdefault("namespace", "default")
         with self.store.lock:
             previous = self.store.get(resource, namespace, obj["metadata"].get("name", ""))
             apply_defaults(resource, obj)
+            self.admission.default(resource, obj)
             if previous is None:
                 self.store.fill_new_metadata(resource, namespace, obj)
             else:
                 carry_over_metadata(obj, previous)
             if resource == DEPLOYMENTS and "status" not in obj:
                 obj["status"] = refreshed_status(obj, previous, self.auto_ready)
+            self.admission.admit(resource, obj)
             return self.store.save(resource, obj, "ADDED" if previous is None else "MODIFIED")
 
     def mark_ready(self, namespace: str, name: str) -> KubeObject:

@@ -37,9 +37,12 @@ def _stuck_pulling(spec: Status, plan: JobPlan) -> Status:
 
 
 def _container(container: Status, state: Status, ready: bool) -> Status:
+    """A ContainerStatus with every field the API requires (no image pulled yet: an empty imageID)."""
     return {
         "name": container.get("name", ""),
         "image": container.get("image", ""),
+        "imageID": "",
+        "restartCount": 0,
         "state": state,
         "ready": ready,
     }

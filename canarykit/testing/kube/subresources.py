@@ -77,6 +77,7 @@ class Subresources:
         if obj.get("status") is not None:
             updated["status"] = obj["status"]
         carry_over_metadata(updated, previous)
+        self.operations.admission.admit(resource, updated)
         return self.store.save(resource, updated, "MODIFIED")
 
 

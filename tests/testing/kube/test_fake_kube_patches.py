@@ -103,7 +103,7 @@ def test_merge_patch_replaces_lists_whole(apps: AppsApi, web: Model) -> None:
 def test_json_patch_add_replace_remove_with_escaped_pointers(apps: AppsApi, web: Model) -> None:
     operations = [
         {"op": "test", "path": "/metadata/annotations/example.com~1owner", "value": "ana"},
-        {"op": "add", "path": "/metadata/annotations/a~0b", "value": "tilde"},
+        {"op": "add", "path": "/metadata/annotations/app.kubernetes.io~1part-of", "value": "shop"},
         {"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "app:3"},
         {"op": "remove", "path": "/metadata/annotations/team"},
         {"op": "add", "path": "/spec/template/spec/containers/0/env/-", "value": {"name": "X", "value": "1"}},
@@ -111,7 +111,7 @@ def test_json_patch_add_replace_remove_with_escaped_pointers(apps: AppsApi, web:
 
     patched = apps.patch_namespaced_deployment(name="web", namespace="default", body=operations)
 
-    assert patched.metadata.annotations == {"example.com/owner": "ana", "a~b": "tilde"}
+    assert patched.metadata.annotations == {"example.com/owner": "ana", "app.kubernetes.io/part-of": "shop"}
     assert containers(patched) == {"app": "app:3", "sidecar": "proxy:1"}
     assert [var.name for var in patched.spec.template.spec.containers[0].env] == ["MODE", "X"]
 
@@ -194,6 +194,21 @@ def test_strategic_merge_unkeyed_lists_are_replaced_and_setelementorder_ignored(
     patch = {"args": ["c"], "$setElementOrder/env": [{"name": "A"}], "env": [{"name": "A", "value": "2"}]}
 
     assert strategic_merge_patch(target, patch) == {"args": ["c"], "env": [{"name": "A", "value": "2"}]}
+
+
+def test_json_patch_tilde_escapes() -> None:
+    """`~0` is `~` and `~1` is `/` in a pointer (no annotation key may hold a `~`, so tested here)."""
+    operations = [
+        {"op": "add", "path": "/a~0b", "value": "tilde"},
+        {"op": "replace", "path": "/c~1d", "value": 2},
+        {"op": "test", "path": "/~01", "value": "not a slash"},
+    ]
+
+    assert json_patch({"c/d": 1, "~1": "not a slash"}, operations) == {
+        "c/d": 2,
+        "~1": "not a slash",
+        "a~b": "tilde",
+    }
 
 
 def test_json_patch_move_and_copy() -> None:
