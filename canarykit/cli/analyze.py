@@ -21,7 +21,9 @@ EXIT_CODES = {Phase.SUCCESSFUL: 0, Phase.FAILED: 1, Phase.INCONCLUSIVE: 1}
 def register(commands: Any) -> None:
     parser = commands.add_parser("analyze", help="run an AnalysisTemplate and print its verdict")
     parser.add_argument("-f", "--filename", required=True, help="AnalysisTemplate YAML file")
-    parser.add_argument("--arg", action="append", default=[], metavar="NAME=VALUE", help="template argument")
+    parser.add_argument(
+        "--arg", action="append", default=[], metavar="NAME=VALUE", help="template argument (repeat for each)"
+    )
     parser.add_argument("--prometheus", metavar="URL", help="Prometheus address (replaces the template's)")
     parser.add_argument("--at", metavar="TIME", help="replay history from TIME (RFC 3339 or unix seconds)")
     parser.add_argument("--duration", metavar="DURATION", help="terminate the run after this long (e.g. 2m)")

@@ -21,12 +21,19 @@ DEFAULT_WINDOW = "10m"
 def register(commands: Any) -> None:
     parser = commands.add_parser("backtest", help="run an AnalysisTemplate over past windows of history")
     parser.add_argument("-f", "--filename", required=True, help="AnalysisTemplate YAML file")
-    parser.add_argument("--arg", action="append", default=[], metavar="NAME=VALUE", help="template argument")
+    parser.add_argument(
+        "--arg", action="append", default=[], metavar="NAME=VALUE", help="template argument (repeat for each)"
+    )
     parser.add_argument("--prometheus", metavar="URL", help="Prometheus address (replaces the template's)")
     parser.add_argument("--from", dest="start", required=True, metavar="TIME", help="first window's start")
     parser.add_argument("--to", dest="end", required=True, metavar="TIME", help="no window ends after TIME")
     parser.add_argument("--every", required=True, metavar="DURATION", help="time between window starts")
-    parser.add_argument("--window", default=DEFAULT_WINDOW, metavar="DURATION", help="each run's length")
+    parser.add_argument(
+        "--window",
+        default=DEFAULT_WINDOW,
+        metavar="DURATION",
+        help="each run's length (default: %(default)s)",
+    )
     parser.add_argument(
         "--compare-errors", metavar="INGRESS", help="also judge the canary's error rate against stable's"
     )

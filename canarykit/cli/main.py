@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from canarykit import __version__
 from canarykit.cli import analyze, control, demo, inspect, plan, rollout_cmd
 from canarykit.cli import backtest as backtest_cmd
 from canarykit.errors import CanaryError
@@ -17,6 +18,7 @@ EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="canarykit", description="Canary releases that judge themselves.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what canarykit does to stderr")
+    parser.add_argument("--version", action="version", version=f"canarykit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     analyze.register(commands)
     plan.register(commands)

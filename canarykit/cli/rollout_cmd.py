@@ -19,10 +19,18 @@ from canarykit.rollout.result import RolloutResult
 def register(commands: Any) -> None:
     parser = commands.add_parser("rollout", help="roll a new version out on Kubernetes, step by step")
     parser.add_argument(
-        "-f", "--filename", action="append", required=True, help="Rollout / AnalysisTemplate YAML"
+        "-f",
+        "--filename",
+        action="append",
+        required=True,
+        help="Rollout / AnalysisTemplate YAML (repeat for each file)",
     )
     parser.add_argument(
-        "--image", action="append", default=[], metavar="CONTAINER=IMAGE", help="the new version's image"
+        "--image",
+        action="append",
+        default=[],
+        metavar="CONTAINER=IMAGE",
+        help="the new version's image (repeat for each container)",
     )
     parser.add_argument("--prometheus", metavar="URL", help="Prometheus address (replaces the templates')")
     parser.add_argument(
