@@ -1,7 +1,7 @@
 """`GatewayAPIRouter`: canary weights and header routes on Gateway API routes, as Argo's gatewayAPI plugin.
 
-Each change reads the route, computes the new one with the pure functions of `gateway_targets`,
-`gateway_routes` and `gateway_header_routes`, and PUTs the whole object back with the resourceVersion it read:
+Each change reads the route, computes the new one with the pure functions of `gateway_routes`
+and `gateway_header_routes`, and PUTs the whole object back with the resourceVersion it read:
 whatever else the route holds stays as written. A 409 (someone wrote in between) re-reads and recomputes,
 up to `conflict_retries` times. A change that changes nothing is not written.
 """
@@ -13,21 +13,19 @@ from collections.abc import Sequence
 from canarykit.errors import RoutingError, SpecError
 from canarykit.kube.client import KubeAPI
 from canarykit.kube.gateway_header_routes import add_header_route, remove_header_routes
-from canarykit.kube.gateway_routes import IN_PROGRESS_LABEL_KEY, IN_PROGRESS_LABEL_VALUE, Route
-from canarykit.kube.gateway_routes import ensure_in_progress_label as labelled
-from canarykit.kube.gateway_settings import check_options, check_route_name, header_match, matches_for
-from canarykit.kube.gateway_targets import (
-    GatewayRoute,
-    Target,
+from canarykit.kube.gateway_routes import (
+    IN_PROGRESS_LABEL_KEY,
+    IN_PROGRESS_LABEL_VALUE,
+    Route,
     check_weight,
-    header_targets,
     holds_both,
     missing_backends,
-    nothing_found,
-    resolve,
-    weight_of,
 )
-from canarykit.kube.gateway_targets import with_weight as weighted
+from canarykit.kube.gateway_routes import ensure_in_progress_label as labelled
+from canarykit.kube.gateway_routes import read_canary_weight as weight_of
+from canarykit.kube.gateway_routes import set_canary_weight as weighted
+from canarykit.kube.gateway_settings import check_options, check_route_name, header_match, matches_for
+from canarykit.kube.gateway_targets import GatewayRoute, Target, header_targets, nothing_found, resolve
 from canarykit.kube.gateway_writer import RouteWriter
 from canarykit.steps import HeaderMatch
 
