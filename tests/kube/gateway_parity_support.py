@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from gateway_router_support import PLURALS
 
 from canarykit.argo.rollout import RolloutSpec
 from canarykit.kube import KubeAPI
@@ -28,14 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PARITY = ROOT / "tests" / "data" / "gateway_api" / "parity"
 EXAMPLES = ROOT / "examples" / "gateway-api"
 EXPECTED_NAMESPACE = "parity-expected"
-LABEL = "rollouts.argoproj.io/gatewayapi-canary"
-IN_PROGRESS = {LABEL: "in-progress"}
-PLURALS = {
-    "HTTPRoute": "httproutes",
-    "GRPCRoute": "grpcroutes",
-    "TCPRoute": "tcproutes",
-    "TLSRoute": "tlsroutes",
-}
 Doc = dict[str, Any]
 State = dict[str, Any]
 _scratch = itertools.count()

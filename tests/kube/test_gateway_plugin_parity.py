@@ -28,7 +28,6 @@ from typing import Any
 import pytest
 from gateway_parity_support import (
     EXAMPLES,
-    IN_PROGRESS,
     PARITY,
     Snapshots,
     State,
@@ -38,6 +37,7 @@ from gateway_parity_support import (
     router_for_spec,
     run_to_the_end,
 )
+from gateway_router_support import IN_PROGRESS
 
 from canarykit.argo import load
 from canarykit.kube import KubeAPI

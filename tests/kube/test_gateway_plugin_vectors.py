@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from gateway_parity_support import IN_PROGRESS, LABEL, api_version, as_stored, stored
+from gateway_parity_support import api_version, as_stored, stored
+from gateway_router_support import IN_PROGRESS, LABEL
 
 from canarykit.errors import RoutingError
 from canarykit.kube import KubeAPI
