@@ -3,8 +3,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := prometheus nginx
-REQUIRED_TOOLS ?= prometheus promtool nginx
+APT_PACKAGES := prometheus nginx chromium chromium-driver
+REQUIRED_TOOLS ?= prometheus promtool nginx chromium chromedriver
 
 .PHONY: demo demo-deps test check lint typecheck pytest system-deps venv clean
 
@@ -15,7 +15,7 @@ demo: demo-deps venv
 
 # Like system-deps, but never fatal: without apt-get or sudo, `canarykit demo` says what to install.
 demo-deps:
-	-@$(MAKE) --no-print-directory system-deps REQUIRED_TOOLS="nginx prometheus"
+	-@$(MAKE) --no-print-directory system-deps REQUIRED_TOOLS="nginx prometheus" APT_PACKAGES="prometheus nginx"
 
 test: system-deps venv lint typecheck pytest
 
