@@ -143,3 +143,7 @@ class AdoptionRefused(StateError):
 
 class MissingDependency(CanaryError, ImportError):
     """An optional package a feature needs is not installed; the message names the extra that brings it."""
+
+
+class AuditRecordError(SpecError):
+    """An audit record to report on is missing, not JSON or not a rollout's record (bad input)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from canarykit.analysis import AnalysisResult
@@ -77,3 +78,9 @@ class RolloutResult:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
+
+    def report(self, path: str | Path) -> Path:
+        """Write this result's report, one self-contained HTML page with charts (`canarykit[report]`)."""
+        from canarykit.report import write_report
+
+        return write_report(self, path)
