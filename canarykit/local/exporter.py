@@ -1,6 +1,8 @@
 """`AccessLogExporter`: serves ingress-nginx's request metrics, made from the local nginx access log.
 
-What the metrics mean, and where ingress-nginx defines them: `canarykit.local.ingress_metrics`.
+What the metrics mean, and where ingress-nginx defines them: `canarykit.local.ingress_metrics`, a
+prometheus_client collector (`canarykit[metrics]`) whose text this server answers with, in the 0.0.4 text
+format ingress-nginx serves.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class AccessLogExporter:
             return len(counted)
 
     def scrape(self) -> str:
-        """What `GET /metrics` answers: collect, then render."""
+        """What `GET /metrics` answers: count the new log lines, then prometheus_client writes the text."""
         with self._lock:
             self.collect()
             return self.metrics.render()

@@ -15,6 +15,13 @@ Names, label sets, help texts and buckets follow kubernetes/ingress-nginx
   `controller_class/namespace/pod` are always written. Labels are sorted by name, as client_golang does.
 - `nginx_ingress_controller_request_duration_seconds` has the same labels; its buckets are `--time-buckets`,
   which defaults to `prometheus.DefBuckets`.
+
+`IngressMetrics` is a prometheus_client collector (`canarykit[metrics]`): it yields the two families from its
+counters at scrape time. `nginx_ingress_controller_requests` is an `UnknownMetricFamily` (written `untyped`),
+not a counter: ingress-nginx's counter has no `_total` suffix (client_golang writes names as given), while
+prometheus_client writes every counter's samples and TYPE line as `<name>_total`. Keeping the series name
+every query uses (`rate(nginx_ingress_controller_requests[..])`, the reference AnalysisTemplate) matters more
+than the TYPE word, and PromQL treats an untyped series as it treats a counter.
 """
 
 from __future__ import annotations
@@ -22,14 +29,21 @@ from __future__ import annotations
 import bisect
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import accumulate
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from canarykit.errors import SpecError
 from canarykit.local.access_log import LogRecord
+from canarykit.telemetry.dependency import require_prometheus_client
 from canarykit.values import format_float
+
+if TYPE_CHECKING:
+    from prometheus_client.metrics_core import Metric
+    from prometheus_client.registry import CollectorRegistry
 
 __all__ = [
     "CONTENT_TYPE",
@@ -105,6 +119,7 @@ class IngressMetrics:
         self._series: dict[_Key, _Series] = {}
         self._lock = threading.Lock()
         self.set_upstreams(upstreams)
+        self.registry = _registry_of(self)
 
     def set_upstreams(self, upstreams: Mapping[str, Upstream]) -> None:
         """Attribute later requests with this address -> `Upstream` map."""
@@ -127,18 +142,46 @@ class IngressMetrics:
             series.total += record.request_time
             series.buckets[bisect.bisect_left(TIME_BUCKETS, record.request_time)] += 1
 
-    def render(self) -> str:
-        """Text exposition format 0.0.4; like client_golang, families without series are left out."""
+    def collect(self) -> Iterator[Metric]:
+        """The two families, from the counters as they are now; like client_golang, none without series."""
+        from prometheus_client.core import HistogramMetricFamily, UnknownMetricFamily
+
         with self._lock:
-            items = sorted(self._series.items())
-            if not items:
-                return ""
-            lines = _header(DURATION, "histogram")
-            for key, series in items:
-                lines += _histogram(dict(key), series)
-            lines += _header(REQUESTS, "counter")
-            lines += [_sample(REQUESTS, dict(key), series.count) for key, series in items]
-        return "\n".join(lines) + "\n"
+            snapshot = {key: _Series(s.count, s.total, list(s.buckets)) for key, s in self._series.items()}
+        items = sorted(snapshot.items())
+        if not items:
+            return
+        names = [name for name, _ in items[0][0]]
+        duration = HistogramMetricFamily(DURATION, _HELP[DURATION], labels=names)
+        requests = UnknownMetricFamily(REQUESTS, _HELP[REQUESTS], labels=names)
+        for key, series in items:
+            values = [value for _, value in key]
+            duration.add_metric(values, _cumulative(series), series.total)
+            requests.add_metric(values, series.count)
+        yield duration
+        yield requests
+
+    def render(self) -> str:
+        """Text exposition format 0.0.4, as prometheus_client writes it ("" before the first request)."""
+        from prometheus_client.exposition import generate_latest
+
+        return generate_latest(self.registry).decode("utf-8")
+
+
+def _registry_of(metrics: IngressMetrics) -> CollectorRegistry:
+    """A registry of its own holding `metrics`; `MissingDependency` without prometheus_client."""
+    require_prometheus_client("the access-log exporter (ingress-nginx metrics)")
+    from prometheus_client.registry import CollectorRegistry
+
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(metrics)
+    return registry
+
+
+def _cumulative(series: _Series) -> list[tuple[str, float]]:
+    """`(le, requests at or under it)` per bucket, `+Inf` last, as `HistogramMetricFamily` takes them."""
+    bounds = [go_float(bound) for bound in (*TIME_BUCKETS, math.inf)]
+    return list(zip(bounds, accumulate(series.buckets), strict=True))
 
 
 def _stable_service(upstreams: Mapping[str, Upstream]) -> str:
@@ -146,30 +189,6 @@ def _stable_service(upstreams: Mapping[str, Upstream]) -> str:
     if len(names) != 1:
         raise SpecError(f"the non-canary upstreams must name exactly one Service, got {names}; pass service=")
     return names[0]
-
-
-def _header(name: str, kind: str) -> list[str]:
-    text = _HELP[name].replace("\\", "\\\\").replace("\n", "\\n")
-    return [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]
-
-
-def _histogram(labels: dict[str, str], series: _Series) -> list[str]:
-    lines, cumulative = [], 0
-    for bound, count in zip((*TIME_BUCKETS, math.inf), series.buckets, strict=True):
-        cumulative += count
-        lines.append(_sample(DURATION + "_bucket", {**labels, "le": go_float(bound)}, cumulative))
-    lines.append(_sample(DURATION + "_sum", labels, series.total))
-    lines.append(_sample(DURATION + "_count", labels, series.count))
-    return lines
-
-
-def _sample(name: str, labels: Mapping[str, str], value: float) -> str:
-    pairs = ",".join(f'{label}="{_escape(text)}"' for label, text in labels.items())
-    return f"{name}{{{pairs}}} {go_float(value)}"
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def go_float(value: float) -> str:

@@ -34,11 +34,14 @@ def test_the_demo_promotes_green_and_rolls_both_failing_versions_back(tmp_path: 
         "--no-color",
         "--audit-dir",
         str(tmp_path),
+        "--metrics-port",
+        "0",
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=environment)
 
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "all experiments ended as expected" in done.stdout
+    assert done.stdout.count("metrics: http://127.0.0.1:") == 1  # once, though each experiment serves
     [audit] = tmp_path.glob("demo-*.json")
     assert f"audit record: {audit}" in done.stdout
     green, bad, subtle = json.loads(audit.read_text())["experiments"]

@@ -22,10 +22,10 @@ def measured(value: str, phase: Phase, at: float) -> ev.MeasurementTaken:
 
 
 SCRIPT: list[ev.Event] = [
-    ev.StepStarted(T0, "demo", "Step 0 started: SetWeight(20)", index=0),
+    ev.StepStarted(T0, "demo", "Step 1/3 started: SetWeight(20)", index=0),
     ev.WeightChanged(T0 + 0.5, "demo", "canary weight 0 -> 20", weight=20, previous=0),
     ev.StepCompleted(T0 + 0.5, "demo", "Rollout step 1/3 completed", index=0),
-    ev.StepStarted(T0 + 0.5, "demo", "Step 1 started: Analysis('success-rate')", index=1),
+    ev.StepStarted(T0 + 0.5, "demo", "Step 2/3 started: Analysis('success-rate')", index=1),
     measured("[0.95]", Phase.SUCCESSFUL, T0 + 5),
     measured("[0.4]", Phase.FAILED, T0 + 10),
     ev.AnalysisCompleted(T0 + 10, "demo", "Step analysis Failed", analysis="success-rate", phase="Failed"),
@@ -67,9 +67,9 @@ def test_a_new_experiment_restarts_the_clock_and_promotion_is_the_verdict() -> N
     out = io.StringIO()
     view = DemoView(out, colors=False)
     view.experiment("first", steps=1)
-    view.on_event(ev.StepStarted(T0, "demo", "Step 0 started: Pause('1s')", index=0))
+    view.on_event(ev.StepStarted(T0, "demo", "Step 1/1 started: Pause('1s')", index=0))
     view.experiment("second", steps=0)
-    view.on_event(ev.StepStarted(T0 + 60, "demo", "Step 0 started: Pause()", index=0))
+    view.on_event(ev.StepStarted(T0 + 60, "demo", "Step 1/1 started: Pause()", index=0))
     view.on_event(ev.Promoted(T0 + 61, "demo", "Rollout completed update to revision 2", version="green"))
     assert out.getvalue().splitlines()[-3:] == [
         "== second (0 steps) ==",
