@@ -12,6 +12,7 @@ from canarykit._lazy import lazy_exports
 from canarykit.errors import (
     AdoptionRefused,
     ArgumentError,
+    AuditRecordError,
     CanaryError,
     ConditionEvaluationError,
     ConditionSyntaxError,
@@ -124,6 +125,7 @@ __all__ = [
     "AnalysisResult",
     "AnalysisRun",
     "ArgumentError",
+    "AuditRecordError",
     "BackgroundAnalysis",
     "CanaryError",
     "Clock",

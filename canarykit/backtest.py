@@ -5,20 +5,22 @@ so the whole backtest takes no real waiting: only the time of the queries. A win
 then terminated, so a window that passed no limit is Successful, as in Argo.
 
 A window "would have rolled back" when its run ends **Failed** or **Error** (both abort an Argo rollout).
-**Inconclusive** (which pauses a rollout) is counted separately. On a period with no bad release, the share
-of windows that would have rolled back estimates the false-rollback rate of the configuration on that traffic.
+**Inconclusive** (which pauses a rollout) is counted separately. A window whose measurements held **no data**
+(`canarykit.backtest_data`: empty results, only NaN, no canary requests for a judge) is neither a pass nor a
+rollback, whatever its run's phase: it is counted apart and left out of the share. On a period with no bad
+release, the share of windows with data that would have rolled back estimates the false-rollback rate of the
+configuration on that traffic. The result types are in `canarykit.backtest_table`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from canarykit.analysis import AnalysisResult, AnalysisRun, Metric, Phase
+from canarykit.analysis import AnalysisResult, AnalysisRun, Metric
 from canarykit.argo import AnalysisTemplate
+from canarykit.backtest_data import holds_no_data
+from canarykit.backtest_table import ROLLBACK_PHASES, BacktestTable, BacktestWindow
 from canarykit.clock import to_rfc3339, to_unix
 from canarykit.durations import Duration, parse_positive_duration
 from canarykit.errors import SpecError
@@ -28,9 +30,6 @@ from canarykit.testing.clock import FakeClock
 MetricsFactory = Callable[[], Sequence[Metric]]
 """Builds a fresh set of metrics; called once per window."""
 
-ROLLBACK_PHASES = frozenset({Phase.FAILED, Phase.ERROR})
-"""The phases of a window's run that would have rolled a canary back."""
-
 __all__ = [
     "ROLLBACK_PHASES",
     "BacktestTable",
@@ -39,83 +38,6 @@ __all__ = [
     "backtest",
     "window_starts",
 ]
-
-
-@dataclass(frozen=True)
-class BacktestWindow:
-    """One window of the backtest: when, the run's phase and message, and how many measurements it took."""
-
-    start: float
-    end: float
-    phase: Phase
-    message: str
-    measurements: int
-
-    @property
-    def rolled_back(self) -> bool:
-        return self.phase in ROLLBACK_PHASES
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "start": to_rfc3339(self.start),
-            "end": to_rfc3339(self.end),
-            "phase": self.phase.value,
-            "message": self.message,
-            "measurements": self.measurements,
-        }
-
-
-@dataclass(frozen=True)
-class BacktestTable:
-    """Every window's verdict, in time order, and the share that would have rolled back."""
-
-    windows: tuple[BacktestWindow, ...]
-    every: float
-    window: float
-
-    @property
-    def rolled_back(self) -> tuple[BacktestWindow, ...]:
-        """Windows that ended Failed or Error."""
-        return tuple(row for row in self.windows if row.rolled_back)
-
-    @property
-    def inconclusive(self) -> tuple[BacktestWindow, ...]:
-        """Windows that ended Inconclusive (a paused rollout, not a rollback)."""
-        return tuple(row for row in self.windows if row.phase is Phase.INCONCLUSIVE)
-
-    @property
-    def failed_share(self) -> float:
-        """Share of windows that would have rolled back (Failed or Error), between 0 and 1."""
-        return len(self.rolled_back) / len(self.windows) if self.windows else 0.0
-
-    def summary(self) -> str:
-        """`3 of 48 windows would have rolled back (6.2 %)`, then the inconclusive count if any."""
-        text = (
-            f"{len(self.rolled_back)} of {len(self.windows)} windows would have rolled back "
-            f"({100 * self.failed_share:.1f} %)"
-        )
-        return text + (f"; {len(self.inconclusive)} inconclusive" if self.inconclusive else "")
-
-    def to_text(self) -> str:
-        """An aligned table (start, end, phase, measurements, message), then the summary line."""
-        rows = [("START", "END", "PHASE", "MEASUREMENTS", "MESSAGE")]
-        rows += [_text_row(row) for row in self.windows]
-        widths = [max(len(row[column]) for row in rows) for column in range(4)]
-        return "\n".join([*(_align(row, widths) for row in rows), self.summary()])
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "every": self.every,
-            "window": self.window,
-            "windows": [row.to_dict() for row in self.windows],
-            "rolledBack": len(self.rolled_back),
-            "inconclusive": len(self.inconclusive),
-            "failedShare": self.failed_share,
-            "summary": self.summary(),
-        }
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2)
 
 
 def backtest(
@@ -175,20 +97,9 @@ def _factory(
 def _run_window(factory: MetricsFactory, start: float, window: float) -> BacktestWindow:
     run = AnalysisRun(factory(), clock=FakeClock(start), name=f"backtest-{to_rfc3339(start)}")
     result = run.run(window)
-    return BacktestWindow(start, start + window, result.phase, result.message, _measurements(result))
+    count = _measurements(result)
+    return BacktestWindow(start, start + window, result.phase, result.message, count, holds_no_data(result))
 
 
 def _measurements(result: AnalysisResult) -> int:
     return sum(len(metric.measurements) for metric in result.metrics)
-
-
-def _align(row: tuple[str, ...], widths: list[int]) -> str:
-    """Text columns left-aligned, the measurement count right-aligned, the message last and unpadded."""
-    cells = [cell.ljust(width) for cell, width in zip(row[:3], widths, strict=False)]
-    cells.append(row[3].rjust(widths[3]))
-    return "  ".join([*cells, row[4]]).rstrip()
-
-
-def _text_row(row: BacktestWindow) -> tuple[str, str, str, str, str]:
-    start, end = to_rfc3339(row.start), to_rfc3339(row.end)
-    return (start, end, row.phase.value, str(row.measurements), row.message)

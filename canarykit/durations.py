@@ -2,14 +2,18 @@
 
 Strings follow Go's `time.ParseDuration` (units ns, us, µs, ms, s, m, h; no days), its int64-nanosecond range
 (at most `2562047h47m16.854775807s`) and its error messages. Numbers of seconds have the same upper bound.
+This is the one duration parser: every duration canarykit reads (steps, metrics, judges, CLI flags, Argo YAML)
+goes through `parse_duration`, and every bad one raises `DurationError`: Go's message (which quotes the bad
+value), then `DURATION_HINT`, at the field, flag or step named by `path`.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 
-from canarykit.errors import DurationError, SpecError
+from canarykit.errors import DurationError
 
 _NANOSECONDS = {
     "ns": 1, "us": 10**3, "µs": 10**3, "μs": 10**3, "ms": 10**6,
@@ -19,19 +23,27 @@ _MAX_NANOSECONDS = 2**63 - 1
 MAX_DURATION_SECONDS = _MAX_NANOSECONDS / 1e9
 """The longest duration, in seconds: Go's `time.Duration` counts int64 nanoseconds (about 292 years)."""
 _DIGITS = frozenset("0123456789")
+DURATION_HINT = 'valid units: ns, us (or µs), ms, s, m, h, combined as in "1h30m", e.g. "5m"'
+"""What every `DurationError` ends with, after `"; "`. Where a number is accepted (Python, YAML numbers),
+it is seconds; text needs a unit."""
+_SUGGESTION = re.compile(r'; did you mean "\d+s"\?$')
 
 Duration = str | int | float
 
 
 def parse_duration(value: Duration, path: str = "") -> float:
     """Seconds in `value`; a number is seconds, a string is a Go duration. Raises `DurationError`."""
-    if isinstance(value, bool):
-        raise DurationError(f"invalid duration {value!r}", path)
-    if isinstance(value, int | float):
-        return _seconds(value, path)
-    if not isinstance(value, str):
-        raise DurationError(f"invalid duration {value!r}: expected a string or a number of seconds", path)
-    return _parse_go_duration(value, path)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise _error(f"invalid duration {value!r}: expected a string or a number of seconds", path)
+    try:
+        return _seconds(value) if isinstance(value, int | float) else _parse_go_duration(value)
+    except _GoDurationError as error:
+        raise _error(str(error), path, value) from None
+
+
+def go_reason(error: DurationError) -> str:
+    """The error's reason without `DURATION_HINT`: Go's own message, for texts that must match Argo's."""
+    return _SUGGESTION.sub("", error.reason.removesuffix("; " + DURATION_HINT))
 
 
 def parse_optional_duration(value: Duration | None, path: str = "") -> float | None:
@@ -40,45 +52,56 @@ def parse_optional_duration(value: Duration | None, path: str = "") -> float | N
 
 
 def parse_positive_duration(value: Duration, name: str) -> float:
-    """`parse_duration`, refusing zero with a `SpecError` naming `name`."""
+    """`parse_duration`, refusing zero with a `DurationError` naming `name`."""
     seconds = parse_duration(value, name)
     if not seconds > 0:
-        raise SpecError(f"{name} must be > 0, got {value!r}")
+        raise _error(f"{name} must be > 0, got {value!r}", "")
     return seconds
 
 
-def _seconds(value: int | float, path: str) -> float:
+class _GoDurationError(Exception):
+    """Go's message for a bad duration, before the hint and the path are added."""
+
+
+def _error(reason: str, path: str, value: object = None) -> DurationError:
+    """A `DurationError` at `path`: `reason`, a unit suggestion for a bare number in a string, the hint."""
+    if isinstance(value, str) and value.strip().isdigit():
+        reason += f'; did you mean "{value.strip()}s"?'
+    return DurationError(f"{reason}; {DURATION_HINT}", path)
+
+
+def _seconds(value: int | float) -> float:
     if value != value or value < 0:  # NaN or negative
-        raise DurationError(f"duration must be >= 0, got {value}", path)
+        raise _GoDurationError(f"duration must be >= 0, got {value}")
     if value == math.inf or Fraction(value) * 10**9 > _MAX_NANOSECONDS:
-        raise DurationError(
-            f"duration {value} s is too long (at most 9223372036.854775807 s, 2562047h47m16.854775807s)", path
+        raise _GoDurationError(
+            f"duration {value} s is too long (at most 9223372036.854775807 s, 2562047h47m16.854775807s)"
         )
     return float(value)
 
 
-def _parse_go_duration(text: str, path: str) -> float:
+def _parse_go_duration(text: str) -> float:
     """Go's `time.ParseDuration`, in integer nanoseconds as Go computes it, returned as seconds."""
     negative = text[:1] == "-"
     body = text[1:] if text[:1] in ("-", "+") else text
     if body == "0":
         return 0.0
     if not body:
-        raise _invalid(text, path)
+        raise _invalid(text)
     total = position = 0
     while position < len(body):
-        term, position = _term(body, position, text, path)
+        term, position = _term(body, position, text)
         total += term
         if total > 2**63:
-            raise _invalid(text, path)
+            raise _invalid(text)
     if negative and total:
-        raise DurationError(f"duration must be >= 0, got {text!r}", path)
+        raise _GoDurationError(f"duration must be >= 0, got {text!r}")
     if total > _MAX_NANOSECONDS:
-        raise _invalid(text, path)
+        raise _invalid(text)
     return total / 10**9
 
 
-def _term(body: str, start: int, text: str, path: str) -> tuple[int, int]:
+def _term(body: str, start: int, text: str) -> tuple[int, int]:
     """The nanoseconds of the `<number><unit>` term at `start`, and the offset after it."""
     whole_end = _digits_end(body, start)
     fraction_end = whole_end
@@ -86,28 +109,26 @@ def _term(body: str, start: int, text: str, path: str) -> tuple[int, int]:
         fraction_end = _digits_end(body, whole_end + 1)
     whole = _leading_int(body[start:whole_end])
     if whole is None or (whole_end == start and fraction_end <= whole_end + 1):
-        raise _invalid(text, path)  # an overflow, or no digit before or after the point
+        raise _invalid(text)  # an overflow, or no digit before or after the point
     unit_end = fraction_end
     while unit_end < len(body) and body[unit_end] != "." and body[unit_end] not in _DIGITS:
         unit_end += 1
     unit = body[fraction_end:unit_end]
     if not unit:
-        raise DurationError(f"time: missing unit in duration {go_time_quote(text)}", path)
+        raise _GoDurationError(f"time: missing unit in duration {go_time_quote(text)}")
     if unit not in _NANOSECONDS:
-        raise DurationError(
-            f"time: unknown unit {go_time_quote(unit)} in duration {go_time_quote(text)}", path
-        )
+        raise _GoDurationError(f"time: unknown unit {go_time_quote(unit)} in duration {go_time_quote(text)}")
     scale = _NANOSECONDS[unit]
     if whole > 2**63 // scale:
-        raise _invalid(text, path)
+        raise _invalid(text)
     nanoseconds = whole * scale + _fraction(body[whole_end + 1 : fraction_end], scale)
     if nanoseconds > 2**63:
-        raise _invalid(text, path)
+        raise _invalid(text)
     return nanoseconds, unit_end
 
 
-def _invalid(text: str, path: str) -> DurationError:
-    return DurationError(f"time: invalid duration {go_time_quote(text)}", path)
+def _invalid(text: str) -> _GoDurationError:
+    return _GoDurationError(f"time: invalid duration {go_time_quote(text)}")
 
 
 def _digits_end(text: str, position: int) -> int:

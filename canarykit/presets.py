@@ -57,7 +57,7 @@ def nginx_canary(
     canary neither passes by default nor fails on NaN.
     """
     if not 0.0 < error_ceiling < 1.0:
-        raise SpecError(f"error_ceiling must be between 0 and 1, got {error_ceiling}")
+        raise SpecError(f"must be between 0 and 1 (exclusive), got {error_ceiling!r}", "error_ceiling")
     provider = as_provider(prometheus)
     low_traffic = low_traffic or LowTraffic(min_requests=200, max_wait="10m", otherwise="pause")
     options: dict[str, Any] = {"max_ratio": max_ratio, "alpha": alpha, "low_traffic": low_traffic}
@@ -81,10 +81,23 @@ def _ceiling(provider: MetricProvider, ingress: str, namespace: str | None, ceil
         provider,
         query=query,
         interval="10s",
-        failure_condition=lambda result: _above(result, ceiling),
+        failure_condition=Above(ceiling),
         failure_limit=1,
     )
 
 
-def _above(result: Any, ceiling: float) -> bool:
-    return bool(result) and float(result[0]) > ceiling  # NaN (no canary traffic) is not above
+class Above:
+    """A named failure condition: `result[0] > ceiling`, where no data and NaN are not above.
+
+    Its `__name__` is what measurements and messages show for the condition (not `<lambda>`).
+    """
+
+    def __init__(self, ceiling: float) -> None:
+        self.ceiling = ceiling
+        self.__name__ = f"result[0] > {ceiling:g} (no data or NaN is not above)"
+
+    def __call__(self, result: Any) -> bool:
+        return bool(result) and float(result[0]) > self.ceiling  # NaN (no canary traffic) is not above
+
+    def __repr__(self) -> str:
+        return f"Above({self.ceiling!r})"

@@ -121,15 +121,19 @@ def test_overlapping_windows_need_more_than_the_rate_window_of_overlap(
     assert H0 + 7500 - INCIDENT[0] == 30 and H0 + 8400 - INCIDENT[1] == 30  # the edges described above
 
 
-def test_windows_without_traffic_end_in_error_and_count_as_rollbacks(
+def test_windows_without_traffic_end_in_error_but_count_as_no_data(
     prometheus_url: str, template: AnalysisTemplate
 ) -> None:
+    """Regression: these two windows after the history used to count as rollbacks (failed_share 1.0)."""
     table = backtest(template, END + 600, END + 1800, 600, 600, {"ingress": INGRESS}, prometheus_url)
     assert [row.phase for row in table.windows] == [Phase.ERROR, Phase.ERROR]
     assert table.windows[0].message.startswith(
         'Metric "success-rate" assessed Error due to consecutiveErrors'
     )
-    assert table.failed_share == 1.0
+    assert [row.counted_as for row in table.windows] == ["no data", "no data"]
+    assert table.rolled_back == () and table.passed == ()
+    assert table.failed_share is None
+    assert table.summary() == "no data in any of the 2 windows: nothing to judge"
 
 
 def test_a_fresh_comparison_judge_per_window_flags_the_canary_incident(prometheus_url: str) -> None:
@@ -189,9 +193,9 @@ def test_text_and_json() -> None:
     )
     table = BacktestTable(rows, every=1800, window=600)
     assert table.to_text().splitlines() == [
-        "START                 END                   PHASE       MEASUREMENTS  MESSAGE",
-        "2023-11-14T22:00:00Z  2023-11-14T22:10:00Z  Successful            61  Run Terminated",
-        "2023-11-14T22:30:00Z  2023-11-14T22:40:00Z  Failed                 9  Metric failed",
+        "START                 END                   PHASE       COUNTED AS  MEASUREMENTS  MESSAGE",
+        "2023-11-14T22:00:00Z  2023-11-14T22:10:00Z  Successful  pass                  61  Run Terminated",
+        "2023-11-14T22:30:00Z  2023-11-14T22:40:00Z  Failed      rollback               9  Metric failed",
         "1 of 2 windows would have rolled back (50.0 %)",
     ]
     record = json.loads(table.to_json())
@@ -199,10 +203,12 @@ def test_text_and_json() -> None:
         "start": clock_text(0, 30),
         "end": clock_text(0, 40),
         "phase": "Failed",
+        "countedAs": "rollback",
         "message": "Metric failed",
         "measurements": 9,
     }
-    assert (record["rolledBack"], record["inconclusive"], record["failedShare"]) == (1, 0, 0.5)
+    counts = ("rolledBack", "inconclusive", "passed", "noData", "failedShare")
+    assert tuple(record[key] for key in counts) == (1, 0, 1, 0, 0.5)
 
 
 def test_window_starts() -> None:

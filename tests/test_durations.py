@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from canarykit import DurationError, parse_duration
-from canarykit.durations import format_duration, parse_optional_duration, parse_positive_duration
+from canarykit.durations import format_duration, go_reason, parse_optional_duration, parse_positive_duration
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_parse(text: str | int, seconds: float) -> None:
 def test_invalid(text: str | int, message: str) -> None:
     with pytest.raises(DurationError) as caught:
         parse_duration(text, "spec.x")
-    assert caught.value.reason == message
+    assert go_reason(caught.value) == message  # Go's words; the units hint follows (tests/durations/)
     assert caught.value.path == "spec.x"
 
 
@@ -97,7 +97,7 @@ def test_go_edges_parse(text: str, seconds: float) -> None:
 def test_go_edges_refused(text: str, message: str) -> None:
     with pytest.raises(DurationError) as caught:
         parse_duration(text)
-    assert caught.value.reason == message
+    assert go_reason(caught.value) == message  # Go's words; the units hint follows (tests/durations/)
 
 
 @pytest.mark.parametrize("seconds", [9223372036.854776, 2**63, 10**400, 1e300, float("inf")])

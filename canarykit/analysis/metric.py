@@ -50,9 +50,14 @@ class Metric:
         self.inconclusive_limit = inconclusive_limit
         self.consecutive_error_limit = consecutive_error_limit
         self.consecutive_success_limit = consecutive_success_limit
-        _check_limits(self, has_interval=interval is not None and interval != "")
-        self.interval = _seconds(interval, "invalid interval string")
-        self.initial_delay = _seconds(initial_delay, "invalid startDelay string")
+        try:
+            _check_limits(self, has_interval=interval is not None and interval != "")
+        except SpecError as error:  # Argo's words, placed at the metric
+            raise SpecError(error.reason, f"metric {name!r}") from None
+        self.interval = _seconds(interval, "invalid interval string", f"metric {name!r}: interval")
+        self.initial_delay = _seconds(
+            initial_delay, "invalid startDelay string", f"metric {name!r}: initial_delay"
+        )
         self.success_condition = compile_optional(success_condition, "successCondition")
         self.failure_condition = compile_optional(failure_condition, "failureCondition")
         self.dry_run = dry_run
@@ -79,13 +84,14 @@ class Metric:
         return f"Metric({body})"
 
 
-def _seconds(value: Duration | None, prefix: str) -> float | None:
+def _seconds(value: Duration | None, prefix: str, field: str) -> float | None:
+    """Seconds in `value`; a bad one is a `DurationError` at `field`, in Argo's words then the units."""
     if value is None or value == "":
         return None
     try:
         return parse_duration(value)
     except DurationError as error:
-        raise SpecError(f"{prefix}: {error.reason}") from error
+        raise DurationError(f"{prefix}: {error.reason}", field) from None
 
 
 def _check_limits(metric: Metric, has_interval: bool) -> None:

@@ -15,7 +15,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from canarykit.argo.cluster import ClusterAccess
-from canarykit.durations import parse_duration
+from canarykit.durations import go_reason, parse_duration
 from canarykit.errors import ArgumentError, DurationError, SpecError
 from canarykit.providers.datadog import DatadogProvider
 from canarykit.providers.datadog_checks import (
@@ -97,8 +97,8 @@ def request_timeout_seconds(text: str) -> float:
     try:
         seconds = parse_duration(text)
     except DurationError as error:
-        if not error.reason.startswith("duration must be >= 0"):
-            raise SpecError(f"Could not parse the request timeout: {error.reason}. {_REVIEW}") from None
+        if not go_reason(error).startswith("duration must be >= 0"):
+            raise SpecError(f"Could not parse the request timeout: {go_reason(error)}. {_REVIEW}") from None
         seconds = -1.0
     if seconds <= 0:
         raise SpecError(f"Request timeout must be a positive duration (e.g. 30s). {_REVIEW}")

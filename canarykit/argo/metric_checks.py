@@ -17,7 +17,8 @@ import re2
 from canarykit.analysis import Metric
 from canarykit.argo.models import AnalysisTemplateSpec, Argument, MetricSpec, ProviderSpec, snake_case
 from canarykit.argo.templating import has_tags
-from canarykit.errors import ArgumentError, ConditionSyntaxError, ProviderError, SpecError
+from canarykit.durations import go_reason
+from canarykit.errors import ArgumentError, ConditionSyntaxError, DurationError, ProviderError, SpecError
 from canarykit.providers.base import Observation
 
 # Argo's MetricProvider fields (`ValidateMetric` counts each; every `plugin` entry counts as one).
@@ -64,7 +65,8 @@ def metric_errors(index: int) -> Iterator[None]:
         raise error.with_path(f"{path}.{error.path}") from None
     except SpecError as error:  # the class stays (an UnsupportedFeature is still one)
         kind = type(error) if type(error).__init__ is SpecError.__init__ else SpecError
-        raise kind(invalid(index, error.reason), path) from None
+        reason = go_reason(error) if isinstance(error, DurationError) else error.reason  # Argo's exact words
+        raise kind(invalid(index, reason), path) from None
 
 
 def check_unique_name(metrics: Sequence[MetricSpec], index: int) -> None:

@@ -17,7 +17,7 @@ from canarykit.argo.rollout_models import (
     SetCanaryScaleModel,
 )
 from canarykit.argo.run_templates import run_templates
-from canarykit.durations import parse_duration
+from canarykit.durations import DURATION_HINT, parse_duration
 from canarykit.errors import DurationError, SpecError, UnsupportedFeature
 from canarykit.steps import Analysis, Pause, Plan, SetCanaryScale, SetWeight, Step
 
@@ -80,7 +80,7 @@ class StepConverter:
 
     def _set_weight(self, weight: int, path: str) -> SetWeight:
         if not 0 <= weight <= self.max_weight:
-            raise SpecError(f"SetWeight needs to be between 0 and {self.max_weight}", path)
+            raise SpecError(f"SetWeight needs to be between 0 and {self.max_weight}, got {weight}", path)
         return SetWeight(weight)
 
     def _analysis(self, analysis: RolloutAnalysis, path: str) -> Analysis:
@@ -122,12 +122,12 @@ def pause(model: PauseModel, path: str) -> Pause:
         duration = int(duration)
     if isinstance(duration, int):
         if duration < 0:
-            raise SpecError(INVALID_DURATION, path)
+            raise DurationError(f"{INVALID_DURATION}, got {duration}; {DURATION_HINT}", path)
         return Pause(duration)
     try:
         seconds = parse_duration(duration, path)
-    except DurationError as error:
-        raise SpecError(INVALID_DURATION, path) from error
+    except DurationError as error:  # Argo's words first, then the value, Go's reason and the units
+        raise DurationError(f"{INVALID_DURATION}, got {duration!r}: {error.reason}", path) from None
     return Pause(duration) if seconds == int(seconds) else Pause(int(seconds))
 
 

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from canarykit.analysis import Metric
 from canarykit.argo import load_analysis_template
-from canarykit.backtest import MetricsFactory, backtest
-from canarykit.cli.analyze import _parse_args
+from canarykit.backtest import BacktestTable, MetricsFactory, backtest
+from canarykit.cli.analyze import check_prometheus_option, parse_args
+from canarykit.cli.exit_codes import EXIT_ERROR, EXIT_FAILED, EXIT_OK
 from canarykit.cli.timeparse import parse_time
+from canarykit.durations import parse_positive_duration
 from canarykit.errors import SpecError
 
 if TYPE_CHECKING:
@@ -42,16 +44,27 @@ def register(commands: Any) -> None:
 
 
 def run_command(options: argparse.Namespace) -> int:
-    start, end = parse_time(options.start), parse_time(options.end)
+    """Every flag is checked (naming it) and the template's metrics built before the first query."""
+    check_prometheus_option(options.prometheus)
+    start, end = parse_time(options.start, "--from"), parse_time(options.end, "--to")
+    every = parse_positive_duration(options.every, "--every")
+    window = parse_positive_duration(options.window, "--window")
     factory = _metrics_factory(options)
-    table = backtest(factory, start, end, options.every, options.window)
+    table = backtest(factory, start, end, every, window)
     print(table.to_json() if options.output == "json" else table.to_text(), flush=True)
-    return 1 if table.rolled_back else 0
+    return exit_code(table)
+
+
+def exit_code(table: BacktestTable) -> int:
+    """1 when a window with data would have rolled back; 2 when no window held data; else 0."""
+    if table.rolled_back:
+        return EXIT_FAILED
+    return EXIT_ERROR if table.failed_share is None else EXIT_OK
 
 
 def _metrics_factory(options: argparse.Namespace) -> MetricsFactory:
     """The template's metrics, plus a fresh comparison judge's with `--compare-errors`, for each window."""
-    args, url = _parse_args(options.arg), options.prometheus
+    args, url = parse_args(options.arg), options.prometheus
     template = load_analysis_template(options.filename)
     judge = _judge(options.compare_errors, url)
 

@@ -1,42 +1,50 @@
-"""`canarykit promote|abort|retry NAME`: queue a command for the process driving the rollout."""
+"""`canarykit promote|abort|retry|pause NAME`: queue a command for the process driving the rollout."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from canarykit.cli.cluster import add_cluster_options, connect_to_store
+from canarykit.cli.cluster import add_store_options, connect_to_store
+from canarykit.cli.exit_codes import EXIT_OK
 
-DONE = {"promote": "promoted", "abort": "aborted", "retry": "retried"}
+DONE = {"promote": "promoted", "abort": "aborted", "retry": "retried", "pause": "paused"}
+HELP = {
+    "promote": "go past the current pause or step, and end a manual pause (--full: skip the remaining steps)",
+    "abort": "roll the rollout back: traffic to stable, canary removed",
+    "retry": "start an aborted rollout again from its first step",
+    "pause": "hold the rollout at its current step until `promote` (Argo's spec.paused)",
+}
 
 
 def register(commands: Any) -> None:
-    for name, text in (
-        ("promote", "go past the current pause or step (--full: skip the remaining steps)"),
-        ("abort", "roll the rollout back: traffic to stable, canary removed"),
-        ("retry", "start an aborted rollout again from its first step"),
-    ):
-        parser = commands.add_parser(name, help=text)
+    for name, text in HELP.items():
+        parser = commands.add_parser(name, help=text, description=text)
         parser.add_argument("name", help="rollout name")
         if name == "promote":
             parser.add_argument("--full", action="store_true", help="skip the remaining steps and analysis")
-        add_cluster_options(parser)
+        add_store_options(parser)
         parser.set_defaults(handler=run_command, command_name=name)
 
 
 def run_command(options: argparse.Namespace) -> int:
     _, _, store = connect_to_store(options)
     if options.command_name == "retry" and allow_rejected_version(store, options.name):
-        return 0
+        return EXIT_OK
     command: dict[str, Any] = {"command": options.command_name}
     if options.command_name == "promote":
         command["full"] = options.full
     store.request(options.name, command)
     done = "fully promoted" if command.get("full") else DONE[options.command_name]
     print(f"rollout '{options.name}' {done}")
-    if store.holder(options.name) is None:
-        print(f"note: no process is driving '{options.name}' now; the command waits for the next one")
-    return 0
+    note_when_nobody_drives(store, options.name)
+    return EXIT_OK
+
+
+def note_when_nobody_drives(store: Any, name: str) -> None:
+    """Say so when no process drives the rollout: the command waits for the next driver of it."""
+    if store.holder(name) is None:
+        print(f"note: no process is driving '{name}' now; the command waits for the next one")
 
 
 def allow_rejected_version(store: Any, name: str) -> bool:

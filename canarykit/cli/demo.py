@@ -23,7 +23,13 @@ def register(commands: Any) -> None:
         "--audit-dir", type=Path, help="where the audit record goes (~/.local/state/canarykit)"
     )
     parser.add_argument("--no-color", action="store_true", help="letters instead of colored squares")
-    parser.set_defaults(handler=run_command)
+    parser.add_argument(
+        "--metrics-port",
+        type=int,
+        metavar="PORT",
+        help="serve canarykit's Prometheus metrics on 127.0.0.1:PORT during the demo (0: any free port)",
+    )
+    parser.set_defaults(handler=run_command, prints_measurements=True)  # the view prints faults, not the log
 
 
 def run_command(options: argparse.Namespace) -> int:
@@ -34,6 +40,7 @@ def run_command(options: argparse.Namespace) -> int:
         rate=options.rate,
         failing_error_rate=options.error_rate,
         colors=False if options.no_color else None,
+        metrics_port=options.metrics_port,
     )
     if options.audit_dir is not None:
         demo.audit_dir = options.audit_dir

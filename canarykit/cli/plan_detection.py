@@ -1,20 +1,15 @@
-"""`canarykit plan --traffic --baseline-error --detect`: how long each step needs for the judge to decide."""
+"""`canarykit plan --traffic --baseline-error --detect`: when the Rollout's own judges would decide."""
 
 from __future__ import annotations
 
-import argparse
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from canarykit.cli.plan_analysis import Analyses, JudgeMetric
+from canarykit.cli.plan_text import judge_settings, no_prediction, table
 from canarykit.durations import format_duration
-from canarykit.errors import SpecError
-from canarykit.judges.planning import Detection, Estimate, at_weight, over_plan
-from canarykit.judges.sequential import MAX_RATIO
-
-REQUIRED = ("traffic", "baseline_error", "detect")
-OPTIONAL = ("alpha", "beta", "max_ratio")
+from canarykit.judges.planning import Detection, Estimate, under_policy
 
 
 @dataclass(frozen=True)
@@ -27,90 +22,137 @@ class Hold:
     seconds: float | None
 
 
-def add_arguments(parser: Any) -> None:
-    group = parser.add_argument_group("detection (the sequential judge's expected decision times)")
-    group.add_argument("--traffic", type=float, metavar="RPS", help="requests per second through the ingress")
-    group.add_argument(
-        "--baseline-error", type=fraction, metavar="P", help="stable's error rate (0.005 or 0.5%%)"
-    )
-    group.add_argument(
-        "--detect", type=float, metavar="RATIO", help="the regression to catch, as canary/stable"
-    )
-    group.add_argument("--alpha", type=fraction, help="false-rollback probability (default 0.01)")
-    group.add_argument("--beta", type=fraction, help="probability of clearing a regression (default: alpha)")
-    group.add_argument("--max-ratio", type=float, help=f"the judge's tolerance (default {MAX_RATIO:g})")
+@dataclass(frozen=True)
+class TrafficModel:
+    """What the estimates assume: requests per second, stable's bad-event rate, the canary's ratio of it."""
 
+    traffic: float
+    baseline_error: float
+    ratio: float
 
-def fraction(text: str) -> float:
-    """`0.005` or `0.5%`."""
-    try:
-        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number or a percentage: {text!r}") from None
-
-
-def detection(options: argparse.Namespace) -> Detection | None:
-    """The detection asked for on the command line; None without its flags."""
-    given = {
-        name: getattr(options, name) for name in REQUIRED + OPTIONAL if getattr(options, name) is not None
-    }
-    if not given:
-        return None
-    if any(name not in given for name in REQUIRED):
-        raise SpecError(
-            "--traffic, --baseline-error and --detect go together (--alpha, --beta, --max-ratio need them)"
+    def describe(self) -> str:
+        return (
+            f"model: {self.traffic:g} req/s through the ingress, stable failing "
+            f"{self.baseline_error * 100:g}% of them, a regressed canary failing {self.ratio:g}x as often "
+            "(Wald's first-order estimate: mean times, no noise; a verdict also waits for the judge's "
+            "next measurement)"
         )
-    extra = {name: given[name] for name in OPTIONAL if name in given}
-    return Detection(given["traffic"], given["baseline_error"], given["detect"], **extra)
 
 
-def render(holds: Sequence[Hold], detection: Detection) -> list[str]:
-    """The header, one line per holding step, the whole plan's estimate and the warnings."""
-    rows = [("#", "holds", "weight", f"catch {detection.ratio:g}x", "clear healthy")]
-    warnings: list[str] = []
-    for hold in holds:
-        estimate = at_weight(detection, hold.weight)
-        times = (clock(estimate.catch), clock(estimate.clear))
-        rows.append((str(hold.index), hold.label, f"{hold.weight:g}%", *times))
-        warnings += _too_short(hold, estimate, detection)
-    if detection.ratio <= detection.max_ratio:
-        tolerance = f"the tolerance (max ratio {detection.max_ratio:g})"
-        warnings.append(
-            f"warning: a {detection.ratio:g}x regression is within {tolerance}: the judge never fails it"
+def render(
+    holds: Sequence[Hold],
+    analyses: Sequence[Analyses],
+    model: TrafficModel,
+    extra: JudgeMetric | None = None,
+) -> list[str]:
+    """What is modelled, each threshold metric's reason for no prediction, then each judge's times."""
+    lines = ["detection " + model.describe()]
+    if not analyses and extra is None:
+        return [*lines, "no analysis in this Rollout: nothing judges the canary, so no detection times"]
+    for analysis in analyses:
+        lines += [no_prediction(metric, analysis.where()) for metric in analysis.thresholds]
+        for judge in analysis.judges:
+            lines += _judge_block(judge, analysis, holds, model, "")
+    if extra is not None:
+        where = _hypothetical_place(analyses)
+        lines += _judge_block(extra, where, holds, model, "hypothetical ")
+    elif not any(analysis.judges for analysis in analyses):
+        lines.append(
+            "no judge in this Rollout's analysis, so no detection times "
+            "(--judge comparison models a hypothetical comparison judge)"
         )
-    widths = [*(max(len(row[column]) for row in rows) for column in range(4)), 0]
-    table = ["  " + "  ".join(map(str.ljust, row, widths)).rstrip() for row in rows]
-    return [_header(detection), *table, _overall(holds, detection), *warnings]
+    return lines
 
 
-def _too_short(hold: Hold, estimate: Estimate, detection: Detection) -> list[str]:
+def _hypothetical_place(analyses: Sequence[Analyses]) -> Analyses:
+    """Beside the Rollout's background analysis (from its startingStep), else from the first step."""
+    background = next((analysis for analysis in analyses if analysis.background), None)
+    return Analyses(True, background.start if background else 0, (), ())
+
+
+def _judge_block(
+    judge: JudgeMetric, analysis: Analyses, holds: Sequence[Hold], model: TrafficModel, label: str
+) -> list[str]:
+    detection = _detection(judge, model)
+    held = _held(holds, analysis)
+    owner = "; this Rollout does not have it" if label else ""
+    header = f"{label}judge {judge_settings(judge, analysis.where() + owner)}"
+    if not held:
+        return [header, "  no step holds the canary at a weight between 0 and 100% while it runs"]
+    rows, warnings = [], []
+    for hold in held:
+        estimate, _ = under_policy(detection, [(hold.weight, math.inf)], judge.low_traffic, judge.settle)
+        rows.append(
+            (
+                str(hold.index + 1),
+                hold.label,
+                f"{hold.weight:g}%",
+                clock(estimate.catch),
+                clock(estimate.clear),
+            )
+        )
+        warnings += _too_short(hold, estimate, model)
+    return [
+        header,
+        *table(model.ratio, rows),
+        _overall(detection, judge, held, analysis),
+        *warnings,
+        *_tolerance(judge, model),
+    ]
+
+
+def _detection(judge: JudgeMetric, model: TrafficModel) -> Detection:
+    test = judge.test
+    effect = test.worse[-1] / test.max_ratio  # the grid's widest alternative over the boundary
+    return Detection(
+        model.traffic,
+        model.baseline_error,
+        model.ratio,
+        alpha=test.alpha,
+        beta=test.beta,
+        max_ratio=test.max_ratio,
+        grid_size=len(test.worse),
+        max_effect=effect,
+        min_bad=test.min_bad,
+    )
+
+
+def _held(holds: Sequence[Hold], analysis: Analyses) -> list[Hold]:
+    """The holds the analysis covers: from its start on (background), or its own step (inline)."""
+    if analysis.background:
+        return [hold for hold in holds if hold.index >= analysis.start]
+    return [hold for hold in holds if hold.index == analysis.start]
+
+
+def _overall(detection: Detection, judge: JudgeMetric, held: Sequence[Hold], analysis: Analyses) -> str:
+    segments = [(hold.weight, math.inf if hold.seconds is None else hold.seconds) for hold in held]
+    estimate, policy = under_policy(detection, segments, judge.low_traffic, judge.settle)
+    catch, clear = (
+        "not within the plan" if seconds is None else f"after about {clock(seconds)}"
+        for seconds in (estimate.catch, estimate.clear)
+    )
+    since = f"from step {analysis.start + 1} on" if analysis.background else "the step lasts until it decides"
+    text = f"  whole run ({since}, evidence adds up): catch {detection.ratio:g}x {catch}, "
+    text += f"clear healthy {clear}"
+    return text + (f"; low traffic: {policy}" if policy else "")
+
+
+def _too_short(hold: Hold, estimate: Estimate, model: TrafficModel) -> list[str]:
     if hold.seconds is None or estimate.catch is None or estimate.catch <= hold.seconds:
         return []
-    where, expected = f"step {hold.index} ({hold.label} at {hold.weight:g}%)", clock(estimate.catch)
+    where, expected = f"step {hold.index + 1} ({hold.label} at {hold.weight:g}%)", clock(estimate.catch)
     return [
-        f"warning: {where} is shorter than the expected {expected} to catch a {detection.ratio:g}x regression"
+        f"  warning: {where} is shorter than the expected {expected} to catch a {model.ratio:g}x regression"
     ]
+
+
+def _tolerance(judge: JudgeMetric, model: TrafficModel) -> list[str]:
+    if model.ratio > judge.test.max_ratio:
+        return []
+    tolerance = f"the tolerance (max ratio {judge.test.max_ratio:g})"
+    return [f"  warning: a {model.ratio:g}x regression is within {tolerance}: this judge never fails it"]
 
 
 def clock(seconds: float | None) -> str:
     """Whole seconds, rounded up, Go-style; `never` for None."""
     return "never" if seconds is None else format_duration(max(1, math.ceil(seconds)))
-
-
-def _header(detection: Detection) -> str:
-    beta = detection.alpha if detection.beta is None else detection.beta
-    return (
-        f"detection: {detection.traffic:g} req/s, stable failing {detection.baseline_error * 100:g}%, "
-        f"max ratio {detection.max_ratio:g}, alpha {detection.alpha * 100:g}%, beta {beta * 100:g}%"
-    )
-
-
-def _overall(holds: Sequence[Hold], detection: Detection) -> str:
-    segments = [(hold.weight, math.inf if hold.seconds is None else hold.seconds) for hold in holds]
-    estimate = over_plan(detection, segments)
-    catch, clear = (
-        "not within the plan" if seconds is None else f"after about {clock(seconds)}"
-        for seconds in (estimate.catch, estimate.clear)
-    )
-    ratio = f"{detection.ratio:g}x"
-    return f"whole plan (evidence adds up): catch {ratio} {catch}, clear healthy {clear}"

@@ -14,11 +14,14 @@ def status_line(phase: str, message: str) -> str:
     return phase if phase in ("Healthy", "Degraded") or not message else f"{phase} - {message}"
 
 
-def render_rollout(record: Mapping[str, Any], namespace: str, images: Mapping[str, list[str]]) -> str:
+def render_rollout(
+    record: Mapping[str, Any], namespace: str, images: Mapping[str, list[str]], where: str = "Namespace"
+) -> str:
+    """The `get` view; `where` names what `namespace` is ("State" for a state directory)."""
     phase = str(record.get("phase", ""))
     lines = [
         _field("Name", record.get("name", "")),
-        _field("Namespace", namespace),
+        _field(where, namespace),
         _field("Status", f"{ICONS.get(phase, '')} {phase}".strip()),
     ]
     if record.get("message"):

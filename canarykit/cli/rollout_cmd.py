@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, TextIO
+from typing import Any
 
 from canarykit.argo import load
+from canarykit.cli.analyze import check_prometheus_option
 from canarykit.cli.cluster import add_cluster_options, connect_to_cluster, state_store
-from canarykit.cli.rendering import ICONS
+from canarykit.cli.exit_codes import EXIT_FAILED, EXIT_OK
+from canarykit.cli.live_view import LiveView
 from canarykit.cli.timeparse import clock_at
 from canarykit.clock import Clock
 from canarykit.kube.templates import parse_image_option
-from canarykit.rollout import events as ev
-from canarykit.rollout.result import RolloutResult
+from canarykit.notify.cli import add_notify_options, notifier_from_options, notifying
 
 
 def register(commands: Any) -> None:
@@ -51,8 +52,15 @@ def register(commands: Any) -> None:
         action="store_true",
         help="take over the live Argo Rollout of the same name mid-update (see docs/kubernetes.md)",
     )
+    parser.add_argument(
+        "--metrics-port",
+        type=int,
+        metavar="PORT",
+        help="serve canarykit's Prometheus metrics on 127.0.0.1:PORT while it runs (0: any free port)",
+    )
+    add_notify_options(parser)
     add_cluster_options(parser)
-    parser.set_defaults(handler=run_command)
+    parser.set_defaults(handler=run_command, prints_measurements=True)  # the view prints faults, not the log
 
 
 def run_command(options: argparse.Namespace, clock: Clock | None = None) -> int:
@@ -60,10 +68,12 @@ def run_command(options: argparse.Namespace, clock: Clock | None = None) -> int:
     from canarykit.kube import bind
     from canarykit.kube.cluster import KubeCluster
 
+    check_prometheus_option(options.prometheus)
     images = dict(parse_image_option(text) for text in options.image)
     api = connect_to_cluster(options)
     # Secret args need a cluster at load; bind() rebinds the templates to the namespace it settles on
     spec = load(*options.filename, cluster=KubeCluster(api, options.namespace or "default"))
+    notifier = notifier_from_options(options, spec)  # URLs and annotations checked before anything moves
     binding = bind(
         spec,
         api,
@@ -79,55 +89,29 @@ def run_command(options: argparse.Namespace, clock: Clock | None = None) -> int:
         clock=clock,
         state=state_store(api, binding.namespace),  # leases run on real time, even when rehearsing
         on_event=view.show,
+        metrics_port=options.metrics_port,
     )
-    view.header(spec.name, binding.namespace, binding.version, len(rollout.plan))
-    if binding.adoption is not None:
-        take_over(binding, rollout, view)
-    result = rollout.run(binding.version, retry=options.retry)
+    view.header(spec.name, binding.namespace, binding.version, rollout.plan)
+    if rollout.metrics_server is not None:
+        view.line(f"metrics: {rollout.metrics_server.url}")
+    with view:  # the status line (on a terminal) is removed however the run ends
+        if binding.adoption is not None:
+            take_over(binding, rollout, view)
+        with notifying(notifier, rollout):
+            result = rollout.run(binding.version, retry=options.retry)
     view.summary(result)
-    return 0 if result.healthy else 1
+    return EXIT_OK if result.healthy else EXIT_FAILED
 
 
 def take_over(binding: Any, rollout: Any, view: LiveView) -> None:
     """`--adopt`: the Argo Rollout's step, weight and pods become canarykit's (`canarykit.kube.adopt`)."""
+    from canarykit.rollout.events import step_label
+
     where = f"{binding.namespace}/{binding.spec.name}"
     view.line(f"taking over Argo Rollout {where} (checked; watching it {binding.adoption.settle:g} s first)")
     at = binding.take_over(rollout)
     view.line(
-        f"took over at step {at.step_index} (weight {at.weight}); Argo's ReplicaSets serve no traffic now: "
+        f"took over at {step_label(at.step_index, len(rollout.plan))} (weight {at.weight}); Argo's "
+        "ReplicaSets serve no traffic now: "
         f"`kubectl delete rollout {binding.spec.name} -n {binding.namespace}` removes them"
     )
-
-
-class LiveView:
-    """One line per event, with the time since the start; weight changes and verdicts stand out."""
-
-    def __init__(self, clock: Clock, out: TextIO) -> None:
-        self.clock, self.out = clock, out
-        self.started = clock.now()
-
-    def header(self, name: str, namespace: str, version: str, steps: int) -> None:
-        self._print(f"rollout {namespace}/{name}: {version} in {steps} steps")
-
-    def show(self, event: ev.Event) -> None:
-        mark = {ev.WeightChanged: "→", ev.Aborted: "✖", ev.Promoted: "✔", ev.Paused: "॥"}.get(
-            type(event), " "
-        )
-        self._print(f"[{self._elapsed(event.time)}] {mark} {event.message}")
-
-    def summary(self, result: RolloutResult) -> None:
-        phase = result.phase.value
-        steps = f"step {result.steps_done}/{result.steps_total}"
-        why = f"; why: {result.reason}" if result.reason is not None else ""
-        self._print(f"{ICONS.get(phase, '')} {phase}: {steps}. {result.message}".rstrip() + why)
-
-    def _elapsed(self, time: float) -> str:
-        seconds = max(0, int(time - self.started))
-        return f"{seconds // 60:d}:{seconds % 60:02d}"
-
-    def line(self, text: str) -> None:
-        """A line of its own, stamped with the time since the start."""
-        self._print(f"[{self._elapsed(self.clock.now())}]   {text}")
-
-    def _print(self, text: str) -> None:
-        print(text, file=self.out, flush=True)

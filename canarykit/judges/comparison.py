@@ -54,13 +54,16 @@ class SplitComparison:
         were judged without a failure, for an `Analysis` step. `lookback` is what the first measurement
         covers (default: one interval).
         """
-        seconds = parse_positive_duration(interval, "interval")
-        back = seconds if lookback is None else parse_positive_duration(lookback, "lookback")
+        name = name or self.default_name
+        seconds = parse_positive_duration(interval, f"metric {name!r}: interval")
+        back = (
+            seconds if lookback is None else parse_positive_duration(lookback, f"metric {name!r}: lookback")
+        )
         if settle_after_requests and self.low_traffic is None:
             raise SpecError("settle_after_requests needs a LowTraffic policy (its min_requests)")
         session = ComparisonSession(self, seconds, back, settle_after_requests)
         return Metric(
-            name or self.default_name,
+            name,
             session,
             query=self.queries.describe(),
             interval=seconds,

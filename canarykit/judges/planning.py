@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from canarykit.errors import SpecError
+from canarykit.judges.low_traffic import LowTraffic
 from canarykit.judges.sequential import GRID_SIZE, MAX_EFFECT, MAX_RATIO, SequentialSplitTest, log_mean_exp
 
 Segment = tuple[float, float]  # (canary weight in percent, seconds held)
@@ -148,3 +149,40 @@ def _split(ratio: float, share: float) -> float:
 def _kl(p: float, q: float) -> float:
     """Kullback-Leibler divergence between Bernoulli(p) and Bernoulli(q), in nats."""
     return p * math.log(p / q) + (1 - p) * math.log((1 - p) / (1 - q))
+
+
+def under_policy(
+    detection: Detection, segments: Sequence[Segment], policy: LowTraffic | None, settle: bool = False
+) -> tuple[Estimate, str]:
+    """`over_plan` under a low-traffic policy: no verdict before `min_requests` canary requests, and the
+    policy's own outcome at `max_wait` without them. Returns the estimate and what the policy did, or ""."""
+    estimate = over_plan(detection, segments)
+    if policy is None:
+        return estimate, ""
+    enough, wait = _requests_reached(detection, segments, policy.min_requests), policy.max_wait_seconds
+    if enough is not None and enough <= wait:
+        clear = enough if settle else _later(estimate.clear, enough)
+        return Estimate(_later(estimate.catch, enough), clear), ""
+    if wait > sum(seconds for _, seconds in segments):
+        return Estimate(None, None), f"fewer than {policy.min_requests} canary requests within the plan"
+    outcome = policy.otherwise
+    note = f"fewer than {policy.min_requests} canary requests after {policy.max_wait}: {outcome}"
+    caught = estimate.catch is not None and estimate.catch <= wait
+    catch = wait if caught or outcome == "fail" else None
+    return Estimate(catch, wait if outcome == "pass" else None), note
+
+
+def _requests_reached(detection: Detection, segments: Sequence[Segment], needed: float) -> float | None:
+    """When the canary has served `needed` requests, at the plan's weights; None if not within them."""
+    start = 0.0
+    for weight, seconds in segments:
+        per_second = detection.traffic * weight / 100
+        if per_second > 0 and needed <= per_second * seconds:
+            return start + needed / per_second
+        needed -= per_second * seconds
+        start += seconds
+    return None
+
+
+def _later(seconds: float | None, floor: float) -> float | None:
+    return None if seconds is None else max(seconds, floor)

@@ -86,7 +86,7 @@ def latency_queries(ingress: str, namespace: str | None, bound: float) -> SplitQ
 def matchers(ingress: str, namespace: str | None, *extra: str, canary: bool) -> str:
     """`ingress="X",namespace="N",<extra>,canary!=""` (or `canary=""` for stable)."""
     if not ingress:
-        raise SpecError("ingress must name the stable Ingress")
+        raise SpecError(f"ingress must name the stable Ingress, got {ingress!r}")
     parts = [f"ingress={quote(ingress)}"]
     parts += [f"namespace={quote(namespace)}"] if namespace else []
     return ",".join([*parts, *extra, 'canary!=""' if canary else 'canary=""'])

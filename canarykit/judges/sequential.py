@@ -194,4 +194,5 @@ def _check(max_ratio: float, alpha: float, beta: float, min_bad: int, difference
         if not 0.0 < value < 1.0:
             raise SpecError(f"{name} must be between 0 and 1, got {value}")
     if min_bad < 0 or difference < 0 or grid < 1:
-        raise SpecError("min_bad and min_difference must be >= 0, grid_size >= 1")
+        given = f"min_bad={min_bad}, min_difference={difference}, grid_size={grid}"
+        raise SpecError(f"min_bad and min_difference must be >= 0, grid_size >= 1, got {given}")

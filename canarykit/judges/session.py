@@ -7,10 +7,12 @@ from typing import Protocol
 
 from canarykit.judges.low_traffic import PASS, Judgement, LowTraffic, judge
 from canarykit.judges.queries import SplitQueries
-from canarykit.judges.sequential import Decision, SequentialSplitTest, SplitCounts
+from canarykit.judges.sequential import Decision, SequentialSplitTest, SplitCounts, Verdict
 from canarykit.providers.base import MetricProvider, Observation
 from canarykit.values import format_float
 
+EVIDENCE = {Verdict.FAIL: "regression", Verdict.PASS: "cleared", Verdict.CONTINUE: "undecided"}
+"""What the sequential test alone says (`evidence`), in words distinct from the judge's `outcome`."""
 RESTART_GAP = 900.0
 """Seconds beyond the interval without a measurement after which a session starts over (a new run)."""
 
@@ -95,19 +97,29 @@ def _new(requests: float, bad: float, seen_requests: float, seen_bad: float) -> 
 
 
 def _observation(decision: Decision, judgement: Judgement, fields: Mapping[str, str]) -> Observation:
-    """Value: the decision's dict with `outcome` and `reason`; text: short; metadata: strings."""
-    value = {**decision.to_dict(), "outcome": judgement.outcome, "reason": judgement.reason}
+    """Value: the decision's dict (its `verdict` as `evidence`) with `outcome` and `reason`; text: short."""
+    value = {key: item for key, item in decision.to_dict().items() if key != "verdict"}
+    value.update(outcome=judgement.outcome, evidence=EVIDENCE[decision.verdict], reason=judgement.reason)
     return Observation(
         value=value, text=_text(decision, judgement), metadata=_metadata(decision, judgement, fields)
     )
 
 
 def _text(decision: Decision, judgement: Judgement) -> str:
-    """E.g. `fail e=123.4 canary 12/400 stable 3/1600`, with the reason when the policy decided."""
+    """E.g. `fail: e-value 123.4 (fails at 100), canary 12/400, stable 3/1600`, then the policy's reason.
+
+    The e-value shown is the one that decides: the pass e-value on a pass the test reached, else the fail
+    e-value; each with the threshold at which it decides.
+    """
     totals = decision.totals
-    e_value = decision.e_pass if judgement.outcome == PASS and not judgement.by_policy else decision.e_fail
+    cleared = judgement.outcome == PASS and not judgement.by_policy
+    bound = (
+        f"passes at {_e(decision.pass_threshold)}" if cleared else f"fails at {_e(decision.fail_threshold)}"
+    )
+    e_value = decision.e_pass if cleared else decision.e_fail
     text = (
-        f"{judgement.outcome} e={_e(e_value)} canary {_n(totals.canary_bad)}/{_n(totals.canary_requests)}"
+        f"{judgement.outcome}: e-value {_e(e_value)} ({bound}),"
+        f" canary {_n(totals.canary_bad)}/{_n(totals.canary_requests)},"
         f" stable {_n(totals.stable_bad)}/{_n(totals.stable_requests)}"
     )
     return f"{text} ({judgement.reason})" if judgement.by_policy else text
@@ -118,8 +130,8 @@ def _metadata(decision: Decision, judgement: Judgement, fields: Mapping[str, str
     canary_rate, stable_rate = totals.rates()
     return {
         "outcome": judgement.outcome,
+        "evidence": EVIDENCE[decision.verdict],
         "reason": judgement.reason,
-        "verdict": decision.verdict.value,
         "canaryRequests": _n(totals.canary_requests),
         "canaryBad": _n(totals.canary_bad),
         "stableRequests": _n(totals.stable_requests),

@@ -27,6 +27,7 @@ from canarykit.kube.canary_owner import INGRESSES, reown
 from canarykit.kube.client import JsonObject, KubeAPI
 from canarykit.kube.handover import PodHandover, Sides
 from canarykit.rollout.completion import full_weight
+from canarykit.rollout.events import step_label
 from canarykit.rollout.records import parse_status
 from canarykit.rollout.resume import describe_record, handed_over_status
 from canarykit.steps import Pause
@@ -153,8 +154,8 @@ class Adoption:
         at_pause = position.step_index < len(steps) and isinstance(steps[position.step_index], Pause)
         if position.paused_at is not None and not at_pause:
             raise AdoptionRefused(
-                f"Argo Rollout {self.namespace}/{self.name} is paused (CanaryPauseStep) at step "
-                f"{position.step_index}, which is not a pause step"
+                f"Argo Rollout {self.namespace}/{self.name} is paused (CanaryPauseStep) at "
+                f"{step_label(position.step_index, len(steps))}, which is not a pause step"
             )
 
     def _weight(self, position: ArgoPosition, argo_canaries: list[JsonObject]) -> int:

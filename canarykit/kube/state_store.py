@@ -67,6 +67,13 @@ class KubernetesStateStore:
         if lease is not None:
             lease.renew(name)
 
+    def names(self) -> list[str]:
+        """The rollouts recorded in the namespace, sorted (ConfigMaps `canarykit-<name>` with a state)."""
+        selector = ",".join(f"{key}={value}" for key, value in MANAGED_BY.items())
+        found = self.api.list(CONFIGMAPS, self.namespace, selector)
+        names = (item["metadata"]["name"] for item in found if (item.get("data") or {}).get(STATE_KEY))
+        return sorted(name.removeprefix("canarykit-") for name in names if name.startswith("canarykit-"))
+
     def holder(self, name: str) -> str | None:
         """The identity driving rollout `name` now, if any (the lease may have expired)."""
         lease = self.api.get(LEASES, self.namespace, self.object_name(name))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from canarykit.clock import Clock, SystemClock
+from canarykit.local.demo_metrics import MetricsPort
 from canarykit.local.demo_workload import Version
 from canarykit.local.judged_experiment import (
     JUDGE_PAUSE,
@@ -28,6 +29,7 @@ from canarykit.local.judged_experiment import (
 from canarykit.local.scenario import Scenario, scaled_scenario
 from canarykit.local.stack import LocalStack, check_tools
 from canarykit.local.view import DemoView
+from canarykit.report.experiments import write_experiment_reports
 from canarykit.rollout import events as ev
 from canarykit.rollout.orchestrator import Rollout
 from canarykit.rollout.result import RolloutResult
@@ -56,13 +58,18 @@ STRIP_EVERY = 2.0
 
 @dataclass
 class DemoOptions:
-    """What `canarykit demo` can be told: pause length, traffic rate, where the audit record goes."""
+    """What `canarykit demo` can be told: pause length, traffic rate, where the audit record goes.
+
+    `metrics_port` serves canarykit's own metrics (docs/metrics.md) on 127.0.0.1 while each experiment
+    runs; 0 picks a free port, which the later experiments keep.
+    """
 
     pause: float = 10.0
     rate: float = 100.0
     failing_error_rate: float = 0.3
     audit_dir: Path = field(default_factory=lambda: _state_dir())
     colors: bool | None = None
+    metrics_port: int | None = None
 
 
 @dataclass
@@ -76,6 +83,7 @@ class DemoOutcome:
 
 def run_demo(options: DemoOptions, out: TextIO) -> DemoOutcome:
     """Check the tools, start the stack, run both experiments, stop everything; never leaves a process."""
+    metrics = MetricsPort(options.metrics_port)  # a bad port is said before the stack starts
     check_tools()
     scenarios = {
         "reference": scaled_scenario(options.pause),
@@ -87,20 +95,22 @@ def run_demo(options: DemoOptions, out: TextIO) -> DemoOutcome:
         clock = TrafficClock(SystemClock(), lambda: view.show_traffic(stack.traffic.recent(view.width)))
         results: list[RolloutResult] = []
         for version, _, title, kind in EXPERIMENTS:
-            results.append(_experiment(stack, scenarios[kind], version, title, kind, clock, view))
+            rollout = _rollout(stack, scenarios[kind], kind, clock, view, metrics)
+            view.experiment(title, len(scenarios[kind].spec.steps))
+            results.append(rollout.run(version))
             if _interrupted(results[-1]):
                 break  # Ctrl-C: the rollout went back to stable; the stack stops on the way out
     expected = [phase for _, phase, _, _ in EXPERIMENTS]
     as_expected = [result.phase for result in results] == expected and reference_would_promote(results[-1])
     audit_path = _write_audit(options.audit_dir, scenarios["reference"], results)
-    view.summary(_summary(results, as_expected, audit_path))
+    view.summary(_summary(results, as_expected, audit_path) + write_experiment_reports(audit_path, results))
     return DemoOutcome(results, as_expected, audit_path)
 
 
-def _experiment(
-    stack: LocalStack, scenario: Scenario, version: str, title: str, kind: str, clock: Clock, view: DemoView
-) -> RolloutResult:
-    view.experiment(title, len(scenario.spec.steps))
+def _rollout(
+    stack: LocalStack, scenario: Scenario, kind: str, clock: Clock, view: DemoView, metrics: MetricsPort
+) -> Rollout:
+    """One experiment's Rollout (its metrics, when asked for, served from now to the end of its run)."""
     options: dict[str, Any] = {}
     if kind == "judge":
         options["analysis"] = judged_analysis(scenario, stack.prometheus.url)
@@ -112,9 +122,11 @@ def _experiment(
         clock=clock,
         on_event=view.on_event,
         state=stack.state,  # one record across experiments: revisions 2, 3, 4, as in Argo
+        metrics_port=metrics.port,
         **options,
     )
-    return rollout.run(version)
+    metrics.serving(rollout, view)
+    return rollout
 
 
 def _interrupted(result: RolloutResult) -> bool:

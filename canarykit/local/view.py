@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
+from canarykit.analysis import Measurement
 from canarykit.errors import SpecError
 from canarykit.local.traffic import Answer
 from canarykit.rollout import events as ev
@@ -64,6 +65,10 @@ class DemoView:
         self._steps, self._origin = steps, None
         self._write(["", f"== {title} ({steps} steps) =="])
 
+    def note(self, text: str) -> None:
+        """A line of its own, outside any experiment (the metrics address, for one)."""
+        self._write([text])
+
     def summary(self, lines: Iterable[str]) -> None:
         """The final block."""
         self._write(["", "== summary ==", *(f"  {line}" for line in lines)])
@@ -88,8 +93,7 @@ class DemoView:
         if isinstance(event, ev.WeightChanged):
             return f"  weight {event.previous} -> {event.weight}"
         if isinstance(event, ev.MeasurementTaken) and event.measurement is not None:
-            phase = event.measurement.phase.value
-            return f"  {event.metric} {event.measurement.value or '-'} {self._phase(phase)}"
+            return f"  {event.metric} {self._measured(event.measurement)}"
         if isinstance(event, ev.AnalysisCompleted):
             return f"  analysis {event.analysis} {self._phase(event.phase)}"
         if isinstance(event, ev.Paused):
@@ -101,6 +105,12 @@ class DemoView:
         if isinstance(event, ev.RolledBack):
             return f"  rolled back: {event.message}"
         return f"  {event.message}"
+
+    def _measured(self, measurement: Measurement) -> str:
+        """`0.97 Successful`; an Error measurement's fault follows it (the log does not repeat it)."""
+        phase = measurement.phase.value
+        text = f"{measurement.value or '-'} {self._phase(phase)}"
+        return f"{text} ({measurement.message})" if phase == "Error" and measurement.message else text
 
     # -- traffic -------------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""A `StateStore` on the local disk: one JSON file per rollout, saved atomically, locked with `flock`."""
+"""A `StateStore` on the local disk: one JSON file per rollout, saved atomically, locked with `flock`;
+commands from other processes queued beside it (`canarykit promote NAME --state DIR`)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ class FileStateStore:
     The lock is not re-entrant: taking it again while held, even through the same store object in the
     same thread, raises `StateLocked`. The OS drops it when the holding process dies, so a killed driver
     never leaves a stale lock. The directory is created on the first `save` or `lock`.
+    Commands (`request`) wait in `<name>.commands` (a JSON list, guarded by `<name>.commands-lock`) until
+    the driver takes them, as with `KubernetesStateStore`.
     """
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
@@ -82,8 +85,88 @@ class FileStateStore:
         path = self.directory / f"{check_state_name(name)}.lock"
         return _hold_flock(name, path, self._make_directory)
 
+    def names(self) -> list[str]:
+        """The rollouts recorded in the directory, sorted (none when it does not exist)."""
+        found = self.directory.glob("[!.]*.json") if self.directory.is_dir() else []
+        return sorted(path.name[: -len(".json")] for path in found if _NAME.fullmatch(path.name[:-5]))
+
+    def holder(self, name: str) -> str | None:
+        """`pid N` of the live process driving rollout `name` now, else None (pid recorded by `lock`)."""
+        try:
+            text = (self.directory / f"{check_state_name(name)}.lock").read_text(encoding="ascii").strip()
+            pid = int(text) if text else None
+        except (OSError, ValueError):
+            return None
+        return f"pid {pid}" if pid is not None and _alive(pid) else None
+
+    def request(self, name: str, command: Mapping[str, Any]) -> None:
+        """Queue `command` (e.g. `{"command": "promote", "full": True}`) for the process driving `name`."""
+        if not self.path(name).exists():
+            raise StateError(f"no rollout {name!r} in {self.directory}")
+        queue = self._queue(name)
+        with self._queue_lock(name):
+            _write(queue, json.dumps([*_read_commands(queue), dict(command)], sort_keys=True))
+
+    def take_commands(self, name: str) -> list[dict[str, Any]]:
+        """Queued commands, oldest first, removed from the queue."""
+        queue = self._queue(name)
+        if not queue.exists():
+            return []
+        with self._queue_lock(name):
+            taken = _read_commands(queue)
+            with contextlib.suppress(FileNotFoundError):
+                queue.unlink()
+        return taken
+
+    def _queue(self, name: str) -> Path:
+        return self.directory / f"{check_state_name(name)}.commands"
+
+    @contextlib.contextmanager
+    def _queue_lock(self, name: str) -> Iterator[None]:
+        """A short, blocking flock on `<name>.commands-lock` around one read-modify-write of the queue."""
+        path = self.directory / f"{name}.commands-lock"
+        try:
+            self._make_directory()
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise StateError(f"cannot open lock file {path}: {exc}") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing the last descriptor releases the flock
+
     def _make_directory(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
+
+
+def _read_commands(queue: Path) -> list[dict[str, Any]]:
+    try:
+        value = json.loads(queue.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as exc:
+        raise StateError(f"cannot read the command queue {queue}: {exc}") from exc
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise StateError(f"corrupt command queue {queue}: expected a list of objects")
+    return [dict(item) for item in value]
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        replace_atomically(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise StateError(f"cannot write {path}: {exc}") from exc
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
 
 
 @contextlib.contextmanager

@@ -18,6 +18,7 @@ from canarykit.rollout.driver import drive
 from canarykit.rollout.edges import check_edges
 from canarykit.rollout.header_routing import check_header_routes
 from canarykit.rollout.listeners import EventListener, EventLog
+from canarykit.rollout.manual import pause_by_user, undo
 from canarykit.rollout.remote import discard_stale_commands
 from canarykit.rollout.result import RolloutResult
 from canarykit.rollout.resume import check_resume_policy, initial_status, router_disagrees
@@ -27,6 +28,7 @@ from canarykit.rollout.stepper import Stepper
 from canarykit.rollout.store import StateStore
 from canarykit.steps import Plan, Step
 from canarykit.steps.kinds import check_weights
+from canarykit.telemetry.serving import metrics_served, serve_metrics
 from canarykit.traffic import TrafficRouter
 from canarykit.workload import Workload
 
@@ -42,6 +44,7 @@ class Rollout:
     due now and returns when to call again, so one loop can drive many rollouts. `promote()`, `abort()` and
     `retry()` may be called from any thread, or from an event listener, while `run()` blocks.
     Rollback hooks run once each (`hook_backoff` retries them) as soon as traffic is back on stable.
+    `metrics_port` serves canarykit's Prometheus metrics (docs/metrics.md) until `run()` ends (0: any port).
     """
 
     def __init__(
@@ -64,6 +67,8 @@ class Rollout:
         rollback_hooks: Sequence[RollbackHook] = (),
         hook_backoff: Backoff = ONCE,
         rollback_on_error: bool = True,
+        metrics_port: int | None = None,
+        metrics_address: str = "127.0.0.1",
     ) -> None:
         if not name:
             raise SpecError("a rollout needs a name")
@@ -92,6 +97,8 @@ class Rollout:
         self._lock = threading.RLock()
         self._analyses: list[AnalysisRun] = []
         self.stepper: Stepper | None = None
+        self.metrics_server = serve_metrics(self, metrics_port, metrics_address)  # before anything moves
+        self.metrics_port = self.metrics_server.port if self.metrics_server else None
 
     @property
     def status(self) -> RolloutStatus | None:
@@ -114,7 +121,9 @@ class Rollout:
                 self._start_on_stable()
             if resumed:
                 self.emit(
-                    ev.Event, f"resuming {version} at step {status.step_index} (weight {status.weight})"
+                    ev.Event,
+                    f"resuming {version} at {ev.step_label(status.step_index, len(self.plan))}"
+                    f" (weight {status.weight})",
                 )
                 if self.on_resume == "rollback" and not status.aborted:
                     self.stepper.abort("resumed after an interruption with on_resume='rollback'")
@@ -140,7 +149,7 @@ class Rollout:
         signal exits once the abort is saved. `handle_signals=False` leaves signals alone. Each call starts
         a clean result. See `canarykit.rollout.driver` for what an exception leaves behind.
         """
-        with self._store_lock():
+        with self._store_lock(), metrics_served(self.metrics_server):
             self.start(version, retry=retry)
             drive(self, handle_signals)
             return self.result()
@@ -155,6 +164,18 @@ class Rollout:
         """Stop and roll back: traffic to stable at once, the canary removed after the abort delay."""
         with self._lock:
             self._require().abort(reason)
+        self.deliver_events()
+
+    def pause(self) -> None:
+        """Hold the rollout at its step (Argo's `spec.paused`) until `promote()`; analysis goes on."""
+        with self._lock:
+            pause_by_user(self._require())
+        self.deliver_events()
+
+    def undo(self) -> None:
+        """Return to the stable version without the remaining steps (Argo's fast-track rollback)."""
+        with self._lock:
+            undo(self._require())
         self.deliver_events()
 
     def retry(self) -> None:

@@ -21,6 +21,8 @@ _ADAPTER = TypeAdapter(RolloutStatus)
 FIELDS = tuple(field.name for field in fields(RolloutStatus))
 MAX_REJECTED = 50
 """Rejected versions remembered per rollout (the oldest are forgotten first)."""
+ADDED_LATER = {"paused": False, "stable_version": "", "undo_requested": False}
+"""Fields added to schema 1 after its first release: a record written before them reads as their default."""
 MAX_RECORDED_WEIGHT = 2**31 - 1
 """The largest weight a record may hold at all (Argo's `maxTrafficWeight` is an int32)."""
 
@@ -40,6 +42,7 @@ def parse_status(record: Mapping[str, Any], where: str, name: str, max_weight: i
     """The status in `record`, or `StateError` naming `where` and the field when anything is off."""
     if record.get("schema") != SCHEMA:
         raise StateError(f"{where}: schema: expected {SCHEMA}, got {record.get('schema')!r}")
+    record = {**ADDED_LATER, **record}
     missing = [name for name in FIELDS if name not in record]
     if missing:
         raise StateError(f"{where}: {', '.join(missing)}: required field missing")

@@ -46,6 +46,10 @@ def apply_command(rollout: Rollout, command: Mapping[str, Any]) -> None:
         rollout.abort(str(command.get("reason") or "aborted from the command line"))
     elif kind == "retry":
         rollout.retry()
+    elif kind == "pause":
+        rollout.pause()
+    elif kind == "undo":
+        rollout.undo()
     else:
         log.warning("%s: ignoring unknown command %r", rollout.name, dict(command))
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from canarykit.errors import SpecError, StateError
+from canarykit.rollout.events import step_label
 from canarykit.rollout.records import MAX_REJECTED, check_plan, parse_status, plan_fingerprint
 from canarykit.rollout.status import CANARY_PAUSE_STEP, RolloutPhase, RolloutStatus
 from canarykit.rollout.step_actions import set_weight_at
@@ -32,7 +33,8 @@ def initial_status(rollout: Rollout, version: str, now: float, retry: bool) -> t
     """
     store, name = rollout.store, rollout.name
     plan = plan_fingerprint(rollout.plan, rollout.analysis, rollout.max_weight)
-    fresh = RolloutStatus(name, version, started_at=now, plan=plan)
+    stable = _stable_of(rollout.workload)
+    fresh = RolloutStatus(name, version, started_at=now, plan=plan, stable_version=stable)
     record = store.load(name) if store is not None else None
     if record is None:
         return fast_track_if_nothing_to_judge(fresh, rollout.workload), False
@@ -41,8 +43,9 @@ def initial_status(rollout: Rollout, version: str, now: float, retry: bool) -> t
     if not recorded.finished:
         if recorded.version != version:
             raise StateError(
-                f"rollout {name!r} is still rolling out {recorded.version!r} (step {recorded.step_index}, "
-                f"weight {recorded.weight}); resume or abort it before rolling out {version!r}"
+                f"rollout {name!r} is still rolling out {recorded.version!r} "
+                f"({recorded_step(recorded, rollout)}, weight {recorded.weight}); resume or abort it before "
+                f"rolling out {version!r}"
             )
         check_plan(recorded, where, rollout.plan, rollout.analysis, rollout.max_weight)
         return recorded, True
@@ -57,7 +60,10 @@ def initial_status(rollout: Rollout, version: str, now: float, retry: bool) -> t
         recorded.revision if version == recorded.version and recorded.aborted else recorded.revision + 1
     )
     fresh.rejected = [kept for kept in rejected if kept != version][-MAX_REJECTED:]
-    return fast_track_if_nothing_to_judge(fresh, rollout.workload), False
+    fresh.stable_version = recorded.version if recorded.promoted else recorded.stable_version
+    fast_track_if_nothing_to_judge(fresh, rollout.workload)
+    fresh.fast_track = fresh.fast_track or (recorded.undo_requested and version == recorded.stable_version)
+    return fresh, False
 
 
 def handed_over_status(rollout: Rollout, version: str, position: HandedOver, now: float) -> RolloutStatus:
@@ -72,8 +78,8 @@ def handed_over_status(rollout: Rollout, version: str, position: HandedOver, now
         recorded = parse_status(record, describe_record(rollout), rollout.name, rollout.max_weight)
         if not recorded.finished and recorded.version != version:
             raise StateError(
-                f"rollout {rollout.name!r} is still rolling out {recorded.version!r} (step "
-                f"{recorded.step_index}); finish or abort it before taking {version!r} over"
+                f"rollout {rollout.name!r} is still rolling out {recorded.version!r} "
+                f"({recorded_step(recorded, rollout)}); finish or abort it before taking {version!r} over"
             )
         rejected = [kept for kept in rejected_versions(recorded) if kept != version]
     status = RolloutStatus(
@@ -123,12 +129,23 @@ def fast_track_if_nothing_to_judge(status: RolloutStatus, workload: Workload) ->
     return status
 
 
+def _stable_of(workload: Workload) -> str:
+    """The version a workload says stable runs (its `stable_version`, when it has one), else ''."""
+    stable = getattr(workload, "stable_version", None)
+    return stable if isinstance(stable, str) else ""
+
+
 def rejected_versions(status: RolloutStatus) -> list[str]:
     """The versions this rollout has rolled back, the recorded one included when it was."""
     rejected = list(status.rejected)
     if status.aborted and status.version not in rejected:
         rejected.append(status.version)
     return rejected
+
+
+def recorded_step(recorded: RolloutStatus, rollout: Rollout) -> str:
+    """`step 2/6` (1-based) for a record's 0-based `step_index`; without a step count, the plan's."""
+    return step_label(recorded.step_index, recorded.step_count or len(rollout.plan))
 
 
 def describe_record(rollout: Rollout) -> str:

@@ -23,6 +23,8 @@ class RolloutPhase(str, Enum):
 
 CANARY_PAUSE_STEP = "CanaryPauseStep"
 INCONCLUSIVE_ANALYSIS = "InconclusiveAnalysisRun"
+MANUALLY_PAUSED = "manually paused"
+"""The phase message of a rollout paused by `pause()` (Argo's message for `spec.paused`)."""
 ANALYSIS_FAILED = "AnalysisFailed"
 """Pause reason under failure_policy="pause" (canarykit's; Argo always aborts)."""
 
@@ -72,6 +74,13 @@ class RolloutStatus:
     """Versions rolled back by this rollout's earlier revisions: refused until retried (`retry=True`)."""
     retry_requested: bool = False
     """Set by `canarykit retry` on a rolled-back record: the next run of the rejected version may start."""
+    paused: bool = False
+    """Paused by `pause()` / `canarykit pause` (Argo's `spec.paused`): no step advances until promoted."""
+    stable_version: str = ""
+    """The version stable ran when this rollout began ('' when unknown): where `undo` goes back to."""
+    undo_requested: bool = False
+    """Set by `undo`: an unfinished rollout returns to `stable_version` without steps; on a finished record,
+    the next run of its `stable_version` is promoted without steps (Argo's fast-track rollback)."""
     hooks_done: bool = False
     unconfirmed: str = ""
     """What the router could not confirm (a rollback whose weight 0 nginx did not acknowledge)."""

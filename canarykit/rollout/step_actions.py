@@ -27,8 +27,9 @@ def reconcile_step(stepper: Stepper, now: float) -> float | None:
     if stepper.started_step != status.step_index:
         stepper.started_step = status.step_index
         status.progress_since = now
-        stepper.rollout.emit(
-            ev.StepStarted, f"Step {status.step_index} started: {step!r}", index=status.step_index
+        total = len(stepper.rollout.plan)
+        stepper.rollout.emit(  # 1-based, as Argo's "Rollout step 1/6 completed"; `index` stays 0-based
+            ev.StepStarted, f"Step {status.step_index + 1}/{total} started: {step!r}", index=status.step_index
         )
     if isinstance(step, SetWeight):
         return _set_weight_step(stepper, now, step.weight)

@@ -9,6 +9,7 @@ from canarykit.rollout import events as ev
 from canarykit.rollout.analysis_runs import RolloutAnalyses
 from canarykit.rollout.completion import complete, fast_track, roll_back
 from canarykit.rollout.header_routing import apply_header_route
+from canarykit.rollout.manual import reconcile_undo, unpause
 from canarykit.rollout.rollback import retry
 from canarykit.rollout.status import ANALYSIS_FAILED, INCONCLUSIVE_ANALYSIS, RolloutPhase, RolloutStatus
 from canarykit.rollout.step_actions import POLL, reconcile_step, set_weight_at, step_done
@@ -64,12 +65,16 @@ class Stepper:
             return None
         if status.aborted:
             return roll_back(self, now)
+        if status.undo_requested:
+            return reconcile_undo(self, now)
         if status.fast_track:
             return fast_track(self, now)
         self._restore_header_route()
         background_wake = self.analyses.reconcile_background()
         if status.aborted:
             return now
+        if status.paused:  # Argo's spec.paused halts the steps; background analysis goes on
+            return now + POLL
         if status.pause_reason in (INCONCLUSIVE_ANALYSIS, ANALYSIS_FAILED):
             return now + POLL
         if status.step_index >= len(self.rollout.plan):
@@ -138,9 +143,11 @@ class Stepper:
 
     def promote(self, full: bool) -> None:
         status = self.status
-        if status.finished or status.aborted:
+        if status.finished or status.aborted or status.undo_requested:
             return
         self.commands += 1
+        if status.paused:
+            unpause(self, self.rollout.clock.now())
         if full:
             status.promote_full = True
             self.analyses.terminate()
@@ -173,6 +180,7 @@ class Stepper:
             weight_history=status.weight_history,
             rejected=status.rejected,
             plan=status.plan,
+            stable_version=status.stable_version,
         )
         self.analyses, self.started_step, self.canary_ensured = RolloutAnalyses(self), -1, False
         self.save()

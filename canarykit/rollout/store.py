@@ -24,10 +24,11 @@ class StateStore(Protocol):
 
 @runtime_checkable
 class CommandQueue(Protocol):
-    """A store that carries commands (`promote`, `abort`, `retry`) from other processes to the driver.
+    """A store that carries commands from other processes to the driver.
 
     A command is a JSON-ready dict: `{"command": "promote", "full": False}`, `{"command": "abort",
-    "reason": "..."}` or `{"command": "retry"}`. `Rollout.run()` takes and applies them as it goes.
+    "reason": "..."}`, `{"command": "retry"}`, `{"command": "pause"}` or `{"command": "undo"}`.
+    `Rollout.run()` takes and applies them as it goes (`canarykit.rollout.remote`).
     """
 
     def request(self, name: str, command: Mapping[str, Any]) -> None: ...

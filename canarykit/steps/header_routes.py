@@ -67,14 +67,20 @@ class SetHeaderRoute:
             raise SpecError(f"SetHeaderRoute name must be a non-empty string, got {self.name!r}")
         if self.header is None:
             if self.value is not None or self.pattern is not None:
-                raise SpecError("SetHeaderRoute needs a header to match a value or pattern")
+                given = self.value if self.value is not None else self.pattern
+                raise SpecError(
+                    f"SetHeaderRoute needs a header to match a value or pattern, got only {given!r}"
+                )
             return
         if self.matches:
-            raise SpecError("SetHeaderRoute takes a header or matches, not both")
+            raise SpecError(f"SetHeaderRoute takes a header or matches, not both, got header {self.header!r}")
         if not HEADER_TOKEN.fullmatch(self.header):
             raise SpecError(f"SetHeaderRoute header {self.header!r} is not a valid HTTP header name")
         if self.value is not None and self.pattern is not None:
-            raise SpecError("SetHeaderRoute takes a value or a pattern, not both")
+            given = f"value {self.value!r} and pattern {self.pattern!r}"
+            raise SpecError(
+                f"SetHeaderRoute header {self.header!r} takes a value or a pattern, not both: {given}"
+            )
         if self.pattern is not None:
             check_pattern(self.pattern)
 

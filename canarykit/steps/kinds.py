@@ -27,9 +27,9 @@ class SetWeight:
 
     def __post_init__(self) -> None:
         if isinstance(self.weight, bool) or not isinstance(self.weight, int):
-            raise SpecError(f"SetWeight needs an integer weight, got {self.weight!r}")
+            raise SpecError(f"SetWeight needs an integer weight, got {self.weight!r}", "setWeight")
         if self.weight < 0:
-            raise SpecError(f"SetWeight needs a weight >= 0, got {self.weight}")
+            raise SpecError(f"SetWeight needs a weight >= 0, got {self.weight}", "setWeight")
 
     def __repr__(self) -> str:
         return f"SetWeight({self.weight})"
@@ -44,7 +44,7 @@ class Pause:
 
     def __post_init__(self) -> None:
         if self.duration is not None:
-            object.__setattr__(self, "seconds", parse_duration(self.duration, "pause.duration"))
+            object.__setattr__(self, "seconds", parse_duration(self.duration, "Pause.duration"))
 
     @property
     def indefinite(self) -> bool:
@@ -83,9 +83,12 @@ class SetCanaryScale:
     def __post_init__(self) -> None:
         chosen = [self.replicas is not None, self.weight is not None, self.match_traffic_weight]
         if sum(chosen) != 1:
-            raise SpecError("SetCanaryScale needs exactly one of replicas, weight or match_traffic_weight")
+            given = f"replicas={self.replicas!r}, weight={self.weight!r}, match_traffic_weight={chosen[2]!r}"
+            raise SpecError(
+                f"SetCanaryScale needs exactly one of replicas, weight or match_traffic_weight, got {given}"
+            )
         if self.replicas is not None and self.replicas < 0:
-            raise SpecError("SetCanaryScale replicas must be >= 0")
+            raise SpecError(f"SetCanaryScale replicas must be >= 0, got {self.replicas}")
         if self.weight is not None and self.weight < 0:
             raise SpecError(f"SetCanaryScale weight must be >= 0, got {self.weight}")
 
@@ -98,15 +101,17 @@ def check_steps(steps: Sequence[Any]) -> tuple[Step, ...]:
     """`steps` as a tuple, each checked to be a step."""
     for index, step in enumerate(steps):
         if not isinstance(step, STEP_TYPES):
-            raise SpecError(f"steps[{index}]: expected a step, got {step!r}")
+            kinds = ", ".join(kind.__name__ for kind in STEP_TYPES)
+            raise SpecError(f"expected a step ({kinds}), got {step!r}", f"steps[{index}]")
     return tuple(steps)
 
 
 def check_weights(steps: Sequence[Step], max_weight: int) -> None:
-    """Every weight within 0..`max_weight` (Argo's `SetWeight needs to be between 0 and N`)."""
+    """Every weight within 0..`max_weight`: Argo's `SetWeight needs to be between 0 and N`, then the value."""
     for index, step in enumerate(steps):
         if isinstance(step, SetWeight) and step.weight > max_weight:
-            raise SpecError(f"SetWeight needs to be between 0 and {max_weight}", f"steps[{index}]")
+            message = f"SetWeight needs to be between 0 and {max_weight}, got {step.weight}"
+            raise SpecError(message, f"steps[{index}].setWeight")
         if isinstance(step, SetCanaryScale) and step.weight is not None and step.weight > max_weight:
-            message = f"SetCanaryScale weight needs to be between 0 and {max_weight}"
-            raise SpecError(message, f"steps[{index}]")
+            message = f"SetCanaryScale weight needs to be between 0 and {max_weight}, got {step.weight}"
+            raise SpecError(message, f"steps[{index}].setCanaryScale.weight")

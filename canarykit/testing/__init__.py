@@ -6,6 +6,7 @@ from canarykit.testing.edges import InMemoryNamedRouter, InMemoryRouter, InMemor
 from canarykit.testing.kube import FakeKubeAPI, JobRunner
 from canarykit.testing.scripted import ScriptedProvider
 from canarykit.testing.state import InMemoryStateStore
+from canarykit.testing.traffic import ScriptedTraffic, TrafficRates
 
 __all__ = [
     "ClockHorizonReached",
@@ -18,4 +19,6 @@ __all__ = [
     "InMemoryWorkload",
     "JobRunner",
     "ScriptedProvider",
+    "ScriptedTraffic",
+    "TrafficRates",
 ]

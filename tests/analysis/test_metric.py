@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from canarykit import ConditionSyntaxError, Metric, SpecError
+from canarykit import ConditionSyntaxError, DurationError, Metric, SpecError
+from canarykit.durations import go_reason
 from canarykit.testing import ScriptedProvider
 
 
@@ -53,7 +54,8 @@ def test_interval_formats(value: str | int, seconds: float) -> None:
 def test_invalid_metrics(fields: dict[str, object], message: str) -> None:
     with pytest.raises(SpecError) as caught:
         metric(**fields)
-    assert str(caught.value) == message
+    reason = go_reason(caught.value) if isinstance(caught.value, DurationError) else caught.value.reason
+    assert reason == message and caught.value.path.startswith("metric 'm'")
 
 
 def test_effective_count() -> None:

@@ -20,7 +20,7 @@ from canarykit import ArgumentError, RolloutPhase, SpecError, UnsupportedFeature
 from canarykit.analysis.take import take_measurement
 from canarykit.argo import load, load_analysis_template
 from canarykit.argo.templating import MASK, merge_arguments
-from canarykit.cli.main import main
+from canarykit.cli.main import EXIT_USAGE, main
 from canarykit.httpserver import ConnectionTrackingHTTPServer
 from canarykit.kube import KubeAPI, bind, connect
 from canarykit.kube.cluster import KubeCluster
@@ -243,6 +243,6 @@ def test_the_cli_loads_with_the_cluster_and_names_a_missing_secret(
     arguments = ["rollout", "-f", str(tmp_path / "rollout.yaml"), "-f", str(tmp_path / "template.yaml")]
     cluster.clear_requests()
     code = main([*arguments, "--image", image, "--kubeconfig", kubeconfig])
-    assert code == 2
+    assert code == EXIT_USAGE  # a missing Secret is an ArgumentError: bad input, found before anything moves
     assert 'secrets "token-secret" not found' in capsys.readouterr().err
     assert [request for request in cluster.requests if request[0] != "GET"] == []

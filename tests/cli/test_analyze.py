@@ -65,7 +65,7 @@ def test_once_and_json_output(prometheus: ReferencePrometheus) -> None:
     assert done.returncode == 1
     assert records[0]["metric"] == "success-rate"
     assert records[0]["value"] == "[0.8]"
-    assert records[-1] == {"phase": "Failed"}
+    assert records[-1]["verdict"]["phase"] == "Failed"
 
 
 def test_json_verdict_holds_the_whole_run(prometheus: ReferencePrometheus) -> None:
@@ -90,22 +90,22 @@ def test_json_verdict_holds_the_whole_run(prometheus: ReferencePrometheus) -> No
         ((), "args.ingress was not resolved"),
         (("--arg", "ingress"), "--arg 'ingress': expected NAME=VALUE"),
         (("--arg", "ingress=x", "--duration", "2d"), 'time: unknown unit "d" in duration "2d"'),
-        (("--arg", "ingress=x", "--prometheus", "localhost:9090"), "prometheus address is not is url format"),
+        (("--arg", "ingress=x", "--prometheus", "localhost:9090"), "--prometheus 'localhost:9090'"),
         (("--arg", "ingress=x", "--at", "yesterday"), "invalid time 'yesterday'"),
     ],
 )
-def test_bad_input_exits_2_before_any_query(args: tuple[str, ...], message: str) -> None:
+def test_bad_input_exits_3_before_any_query(args: tuple[str, ...], message: str) -> None:
     done = analyze(*args)
-    assert done.returncode == 2
+    assert done.returncode == 3
     assert message in done.stderr
     assert done.stdout == ""
 
 
-def test_missing_file_exits_2() -> None:
+def test_missing_file_exits_3() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "canarykit", "analyze", "-f", "/nonexistent.yaml"],
         capture_output=True,
         text=True,
     )
-    assert done.returncode == 2
+    assert done.returncode == 3
     assert "cannot read /nonexistent.yaml" in done.stderr

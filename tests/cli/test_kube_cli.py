@@ -19,7 +19,7 @@ from argo_world import (
 from kube_support import DATA, TOKEN, write_kubeconfig
 from reference_history import ReferencePrometheus
 
-from canarykit.cli.main import build_parser, main
+from canarykit.cli.main import EXIT_ERROR, EXIT_USAGE, build_parser, main
 from canarykit.cli.rollout_cmd import run_command
 from canarykit.kube.argo_rollout import INSTANCE_LABEL
 from canarykit.testing import FakeClock
@@ -109,7 +109,7 @@ def test_failing_version_exits_1_with_argos_message(
     assert ingress is not None and ingress["metadata"]["annotations"][WEIGHT] == "0"
 
     again = rollout(kubeconfig, "red", "--prometheus", prometheus.url, "--at", at)
-    assert again.returncode == 2  # a rejected version stays rejected
+    assert again.returncode == EXIT_ERROR  # a rejected version stays rejected
     assert "version 'canary-demo=argoproj/rollouts-demo:red' was rolled back (revision 2)" in again.stderr
     assert "canary weight" not in again.stdout
     code, out, _ = in_process(capsys, "retry", "canary-demo", "--kubeconfig", kubeconfig)
@@ -120,18 +120,18 @@ def test_failing_version_exits_1_with_argos_message(
     assert flagged.returncode == 1 and "canary weight 0 -> 20" in flagged.stdout
 
 
-def test_bad_input_exits_2_before_anything_changes(
+def test_bad_input_exits_3_before_anything_changes(
     cluster: FakeKubeAPI, kubeconfig: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = ["rollout", "-f", ROLLOUT, "-f", TEMPLATE, "--kubeconfig", kubeconfig, "--image"]
     code, _, err = in_process(capsys, *base, "green")
-    assert code == 2 and "expected container=image" in err
+    assert code == EXIT_USAGE and "expected container=image" in err
     code, _, err = in_process(capsys, *base, "web=nginx:1")
-    assert code == 2 and 'unable to find container named "web"' in err
+    assert code == EXIT_USAGE and 'unable to find container named "web"' in err
     cluster.delete("ingresses", "default", "canary-demo")
     cluster.clear_requests()
     missing = rollout(kubeconfig, "green")
-    assert missing.returncode == 2
+    assert missing.returncode == EXIT_USAGE
     assert "ingress `canary-demo` not found" in missing.stderr
     assert [r for r in cluster.requests if r[0] != "GET"] == []
 
@@ -182,7 +182,7 @@ def test_promote_or_abort_from_another_terminal(
             if "paused: CanaryPauseStep" in line:
                 break
         code, _, err = in_process(capsys, *arguments, "canary-demo=x:green")
-        assert code == 2 and "is being driven by" in err
+        assert code == EXIT_ERROR and "is being driven by" in err
         status = in_process(capsys, "status", "canary-demo", "--watch=false", "--kubeconfig", kubeconfig)
         assert status[1].strip() == "Paused - CanaryPauseStep"
         shown = in_process(capsys, "get", "canary-demo", "--kubeconfig", kubeconfig)[1]
@@ -208,7 +208,7 @@ def test_retry_without_a_driver_is_queued_with_a_note_and_get_watch_stops_at_the
     code, out, _ = in_process(capsys, "get", "canary-demo", "--watch", "--kubeconfig", kubeconfig)
     assert code == 0 and out.count("Name:            canary-demo") == 1  # finished: drawn once
     code, _, err = in_process(capsys, "promote", "nothing-here", "--kubeconfig", kubeconfig)
-    assert code == 2 and "no rollout 'nothing-here' in namespace 'default'" in err
+    assert code == EXIT_ERROR and "no rollout 'nothing-here' in namespace 'default'" in err
 
 
 def test_adopt_takes_an_argo_rollout_over_mid_update(
@@ -226,9 +226,9 @@ def test_adopt_takes_an_argo_rollout_over_mid_update(
         lines[1] == "[0:00]   taking over Argo Rollout default/canary-demo (checked; watching it 5 s first)"
     )
     assert lines[2].startswith(
-        "[0:05]   took over at step 3 (weight 40); Argo's ReplicaSets serve no traffic"
+        "[0:05]   took over at step 4/8 (weight 40); Argo's ReplicaSets serve no traffic"
     )
-    assert "resuming canary-demo=argoproj/rollouts-demo:green at step 3 (weight 40)" in lines[3]
+    assert "resuming canary-demo=argoproj/rollouts-demo:green at step 4/8 (weight 40)" in lines[3]
     assert lines[-1].startswith("✔ Healthy: step 8/8")
 
 
@@ -243,7 +243,7 @@ def test_adopt_of_a_rollout_argo_still_manages_exits_2_and_changes_nothing(
     cluster.clear_requests()
     arguments = ["rollout", "-f", str(path), "--image", f"{NAME}=argoproj/rollouts-demo:green"]
     code, out, err = in_process(capsys, *arguments, "--adopt", "--kubeconfig", kubeconfig)
-    assert code == 2 and out == ""
+    assert code == EXIT_ERROR and out == ""
     assert "is still managed by Argo Rollouts: stop its controller for it first with `kubectl label" in err
     assert [request for request in cluster.requests if request[0] != "GET"] == []
     ingress = cluster.get("ingresses", "default", CANARY_INGRESS)

@@ -1,10 +1,12 @@
-"""`canarykit plan`, in a subprocess as a user runs it."""
+"""`canarykit plan`, in a subprocess as a user runs it. Steps are numbered from 1."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+
+from canarykit.cli.main import EXIT_USAGE
 
 DATA = Path(__file__).parent.parent / "data"
 ROLLOUT = str(DATA / "rollout.yaml")
@@ -54,17 +56,17 @@ def test_reference_rollout_plan() -> None:
     done = plan(ROLLOUT, TEMPLATE)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "Rollout canary-demo: 8 steps, background analysis success-rate from step 2",
+        "Rollout canary-demo: 8 steps, background analysis success-rate from step 3 (startingStep 2)",
         "traffic: nginx ingress canary-demo; stable canary-demo, canary canary-demo-canary; 1 replica",
         "  #  step          analysis           ends at",
-        "  0  setWeight 20                     0s",
-        "  1  pause 2m                         2m",
-        "  2  setWeight 40  background starts  2m",
-        "  3  pause 2m      background         4m",
-        "  4  setWeight 60  background         4m",
-        "  5  pause 2m      background         6m",
-        "  6  setWeight 80  background         6m",
-        "  7  pause 2m      background         8m",
+        "  1  setWeight 20                     0s",
+        "  2  pause 2m                         2m",
+        "  3  setWeight 40  background starts  2m",
+        "  4  pause 2m      background         4m",
+        "  5  setWeight 60  background         4m",
+        "  6  pause 2m      background         6m",
+        "  7  setWeight 80  background         6m",
+        "  8  pause 2m      background         8m",
         "total: 8m, then the canary is promoted to 100%",
     ]
 
@@ -78,36 +80,36 @@ def test_indefinite_pause_and_inline_analysis(tmp_path: Path) -> None:
     assert lines[0] == "Rollout prod/shop: 6 steps, no background analysis"
     assert lines[1] == "traffic: by replica count (4 replicas, no trafficRouting)"
     assert [line.split() for line in lines[3:9]] == [
-        ["0", "setWeight", "10", "0s"],
-        ["1", "pause", "1m30s", "1m30s"],
-        ["2", "analysis", "quick", "inline", "2m30s"],  # (count 3 - 1) x interval 30s = 1m
-        ["3", "pause", "until", "promoted"],
-        ["4", "setWeight", "50", "2m30s+?"],
-        ["5", "pause", "1h", "1h2m30s+?"],
+        ["1", "setWeight", "10", "0s"],
+        ["2", "pause", "1m30s", "1m30s"],
+        ["3", "analysis", "quick", "inline", "2m30s"],  # (count 3 - 1) x interval 30s = 1m
+        ["4", "pause", "until", "promoted"],
+        ["5", "setWeight", "50", "2m30s+?"],
+        ["6", "pause", "1h", "1h2m30s+?"],
     ]
     assert lines[-1] == "total: 1h2m30s plus the time until promoted, then the canary is promoted to 100%"
 
 
-def test_missing_template_exits_2_naming_it() -> None:
+def test_missing_template_exits_3_naming_it() -> None:
     done = plan(ROLLOUT)
-    assert done.returncode == 2
+    assert done.returncode == EXIT_USAGE
     assert done.stdout == ""
     assert 'AnalysisTemplate "success-rate" not found' in done.stderr
     assert "spec.strategy.canary.analysis.templates[0].templateName" in done.stderr
 
 
-def test_invalid_step_exits_2_with_its_path(tmp_path: Path) -> None:
+def test_invalid_step_exits_3_with_its_path(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(Path(ROLLOUT).read_text().replace("setWeight: 40", "setWeight: 140"))
     done = plan(str(path), TEMPLATE)
-    assert done.returncode == 2
+    assert done.returncode == EXIT_USAGE
     assert "spec.strategy.canary.steps[2].setWeight: SetWeight needs to be between 0 and 100" in done.stderr
 
 
-def test_missing_file_and_missing_option_exit_2(tmp_path: Path) -> None:
+def test_missing_file_and_missing_option_exit_3(tmp_path: Path) -> None:
     missing = plan(str(tmp_path / "nope.yaml"))
-    assert missing.returncode == 2 and "cannot read" in missing.stderr
-    assert plan().returncode == 2
+    assert missing.returncode == EXIT_USAGE and "cannot read" in missing.stderr
+    assert plan().returncode == EXIT_USAGE
 
 
 def test_a_gateway_api_rollout_names_its_routes() -> None:

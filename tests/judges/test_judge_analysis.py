@@ -37,11 +37,11 @@ def test_a_clear_regression_fails_at_once() -> None:
         == 'Metric "error-rate-comparison" assessed Failed due to failed (1) > failureLimit (0)'
     )
     (measurement,) = result.metric("error-rate-comparison").measurements
-    assert measurement.value.startswith("fail e=")
-    assert measurement.value.endswith("canary 40/1000 stable 45/9000")
+    assert measurement.value.startswith("fail: e-value ") and "(fails at 100)" in measurement.value
+    assert measurement.value.endswith("canary 40/1000, stable 45/9000")
     meta = measurement.metadata
-    assert (meta["verdict"], meta["canaryBad"], meta["canaryRequests"], meta["failThreshold"]) == (
-        "fail",
+    assert (meta["evidence"], meta["canaryBad"], meta["canaryRequests"], meta["failThreshold"]) == (
+        "regression",
         "40",
         "1000",
         "100",
@@ -57,9 +57,9 @@ def test_a_clean_canary_with_lots_of_traffic_is_cleared_early() -> None:
     ).run()
     assert result.phase is Phase.SUCCESSFUL and result.message == ""
     texts = values(result)
-    assert texts[-1].startswith("pass e=") and all(t.startswith("continue") for t in texts[:-1])
+    assert texts[-1].startswith("pass: e-value ") and all(t.startswith("continue:") for t in texts[:-1])
     assert 5 < len(texts) < 40 and clock.now() == T0 + 10 * (len(texts) - 1)
-    assert result.metric("error-rate-comparison").measurements[-1].result["verdict"] == "pass"
+    assert result.metric("error-rate-comparison").measurements[-1].result["evidence"] == "cleared"
 
 
 def test_the_counts_are_cumulative_since_the_first_measurement() -> None:
@@ -114,9 +114,10 @@ def test_a_silent_canary_waits_then_follows_the_policy(otherwise: Any, phase: Ph
     texts = values(result)
     assert len(texts) == 7
     assert texts[0] == (
-        "continue e=1 canary 0/0 stable 45/9000 (low traffic: 0 < 200 canary requests, waiting up to 1m)"
+        "continue: e-value 1 (fails at 100), canary 0/0, stable 45/9000"
+        " (low traffic: 0 < 200 canary requests, waiting up to 1m)"
     )
-    assert texts[-1].startswith(f"{outcome} e=1 canary 0/0 stable 315/63000 (low traffic: 0 < 200")
+    assert texts[-1].startswith(f"{outcome}: e-value 1 (fails at 100), canary 0/0, stable 315/63000 (low")
     assert texts[-1].endswith(f"after 1m, so {otherwise})")
     for measurement in result.metric("error-rate-comparison").measurements:
         assert "nan" not in repr(measurement).lower()
@@ -126,7 +127,7 @@ def test_a_silent_canary_waits_then_follows_the_policy(otherwise: Any, phase: Ph
 def test_without_a_policy_a_silent_canary_only_continues() -> None:
     result = run([ErrorRateComparison(FakeIngress((T0 - 600, SILENT)), "web").metric()], duration="10m")
     assert result.phase is Phase.SUCCESSFUL and result.message == "Run Terminated"
-    assert {text.split(" ")[0] for text in values(result)} == {"continue"}
+    assert {text.split(":")[0] for text in values(result)} == {"continue"}
 
 
 def test_a_failure_below_min_requests_is_held_until_they_are_reached() -> None:
@@ -136,7 +137,7 @@ def test_a_failure_below_min_requests_is_held_until_they_are_reached() -> None:
     assert result.phase is Phase.FAILED
     measurements = result.metric("error-rate-comparison").measurements
     assert [m.result["canaryRequests"] for m in measurements] == [10, 20, 30, 40, 50]
-    assert measurements[-2].result["verdict"] == "fail" and measurements[-2].phase is Phase.SUCCESSFUL
+    assert measurements[-2].result["evidence"] == "regression" and measurements[-2].phase is Phase.SUCCESSFUL
 
 
 def test_settle_after_requests_ends_the_step_once_enough_traffic_was_judged() -> None:
@@ -156,7 +157,7 @@ def test_the_same_metric_starts_over_in_a_second_run() -> None:
     second = run([metric], duration="20s", start=T0 + 100)
     assert second.phase is Phase.SUCCESSFUL
     first = values(second)[0]
-    assert first.startswith("continue") and first.endswith("canary 5/1000 stable 45/9000")
+    assert first.startswith("continue") and first.endswith("canary 5/1000, stable 45/9000")
     assert fake.windows()[4:] == [10.0] * 4 + [20.0] * 4 + [30.0] * 4
 
 
@@ -205,7 +206,7 @@ def test_latency_judge_fails_a_slow_canary_and_clears_a_fast_one() -> None:
     slow = FakeIngress((T0 - 600, rates(100, 0.10, 900, 0.01)))
     result = run([LatencyComparison(slow, "web").metric()])
     assert result.phase is Phase.FAILED
-    assert values(result, "latency-comparison")[0].endswith("canary 100/1000 stable 90/9000")
+    assert values(result, "latency-comparison")[0].endswith("canary 100/1000, stable 90/9000")
     assert any('le="0.5"' in query for query, _ in slow.calls)
     fast = FakeIngress((T0 - 600, rates(100, 0.01, 900, 0.01)))
     result = run([LatencyComparison(fast, "web", max_ratio=LOOSE).metric()])

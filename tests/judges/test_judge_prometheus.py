@@ -76,14 +76,14 @@ def test_a_canary_failing_4_percent_is_rolled_back_at_once(prometheus_url: str) 
         == 'Metric "error-rate-comparison" assessed Failed due to failed (1) > failureLimit (0)'
     )
     (text,) = texts(result)
-    assert text.startswith("fail e=") and text.endswith("canary 40/1000 stable 45/9000")
+    assert text.startswith("fail: e-value ") and text.endswith("canary 40/1000, stable 45/9000")
 
 
 def test_a_canary_as_good_as_stable_is_cleared_early(prometheus_url: str) -> None:
     result = run(ErrorRateComparison(prometheus_url, "good", NAMESPACE, max_ratio=LOOSE).metric())
     assert result.phase is Phase.SUCCESSFUL and result.message == ""
     values = texts(result)
-    assert values[-1].startswith("pass e=") and 5 < len(values) < 60
+    assert values[-1].startswith("pass: e-value ") and 5 < len(values) < 60
     meta = result.metrics[0].measurements[-1].metadata
     assert meta["canaryRate"] == "0.005" and meta["stableRate"] == "0.005"
 
@@ -92,7 +92,9 @@ def test_the_namespace_filters_the_series(prometheus_url: str) -> None:
     policy = LowTraffic(min_requests=1, max_wait="30s", otherwise="fail")
     result = run(ErrorRateComparison(prometheus_url, "good", "elsewhere", low_traffic=policy).metric())
     assert result.phase is Phase.FAILED
-    assert texts(result)[-1].startswith("fail e=1 canary 0/0 stable 0/0 (low traffic: 0 < 1 canary requests")
+    assert texts(result)[-1].startswith(
+        "fail: e-value 1 (fails at 100), canary 0/0, stable 0/0 (low traffic: 0 < 1 canary requests"
+    )
 
 
 def test_a_silent_canary_pauses_after_max_wait(prometheus_url: str) -> None:
@@ -100,15 +102,17 @@ def test_a_silent_canary_pauses_after_max_wait(prometheus_url: str) -> None:
     result = run(ErrorRateComparison(prometheus_url, "silent", NAMESPACE, low_traffic=policy).metric())
     assert result.phase is Phase.INCONCLUSIVE
     values = texts(result)
-    assert len(values) == 7 and all(v.startswith("continue e=1 canary 0/0 stable") for v in values[:-1])
-    assert values[-1].startswith("inconclusive e=1 canary 0/0 stable 315/63000 (low traffic")
+    assert len(values) == 7 and all(
+        v.startswith("continue: e-value 1 (fails at 100), canary 0/0") for v in values[:-1]
+    )
+    assert values[-1].startswith("inconclusive: e-value 1 (fails at 100), canary 0/0, stable 315/63000 (low")
 
 
 def test_latency_judge_on_the_duration_histogram(prometheus_url: str) -> None:
     slow = run(LatencyComparison(prometheus_url, "bad", NAMESPACE, slower_than=0.5).metric())
     assert slow.phase is Phase.FAILED
-    assert texts(slow)[0].endswith("canary 100/1000 stable 90/9000")
+    assert texts(slow)[0].endswith("canary 100/1000, stable 90/9000")
     fast = run(
         LatencyComparison(prometheus_url, "good", NAMESPACE, slower_than=0.5, max_ratio=LOOSE).metric()
     )
-    assert fast.phase is Phase.SUCCESSFUL and texts(fast)[-1].startswith("pass e=")
+    assert fast.phase is Phase.SUCCESSFUL and texts(fast)[-1].startswith("pass: e-value ")

@@ -100,7 +100,7 @@ def test_adopted_at_step_3_weight_40_and_promoted(cluster: FakeKubeAPI, api: Kub
     assert result.phase is RolloutPhase.HEALTHY
     assert result.message == "" and result.weight_history == (40, 60, 80, 100, 0)
     messages = [event.message for event in result.events]
-    assert messages[0] == f"resuming {binding.version} at step 3 (weight 40)"
+    assert messages[0] == f"resuming {binding.version} at step 4/8 (weight 40)"
     assert "Rollout completed update to revision 2" in messages
     step_4_done = [e.time for e in result.events if e.message == "Rollout step 4/8 completed"]
     assert step_4_done == [PAUSED_AT + 120]  # Argo's pause went on where it was, not from the start
@@ -205,7 +205,7 @@ REFUSALS: list[tuple[str, Change, str]] = [
     ),
     ("full promotion", status(promoteFull=True), "is being fully promoted"),
     ("step out of range", status(currentStepIndex=9), "currentStepIndex 9 is not a step of 0..8"),
-    ("pause elsewhere", status(currentStepIndex=2), "at step 2, which is not a pause step"),
+    ("pause elsewhere", status(currentStepIndex=2), "at step 3/8, which is not a pause step"),
     ("weights disagree", ingress_weight("20"), "its status says weight 40, its canary Ingress 20"),
     ("other steps", spec_change(lambda s: s["strategy"]["canary"]["steps"].pop()), "spec.strategy.canary"),
     ("other image", spec_change(lambda s: s["template"]["spec"]["containers"][0].update(image="x")), "image"),

@@ -186,7 +186,7 @@ def test_a_killed_driver_is_resumed_at_its_step_by_another_process(
 
     assert result.phase is RolloutPhase.HEALTHY, result.message
     assert at_pause == [("20", [], "resumer")]  # no weight written before the resumed pause
-    assert result.events[0].message == f"resuming {GREEN} at step 1 (weight 20)"
+    assert result.events[0].message == f"resuming {GREEN} at step 2/3 (weight 20)"
     started = [event.index for event in result.events if isinstance(event, ev.StepStarted)]
     assert started == [1, 2]  # step 0 is not done again
     assert result.weight_history == (20, 50, 100, 0)

@@ -80,7 +80,7 @@ def test_argo_yaml_with_weights_above_100_loads() -> None:
 def test_argo_yaml_above_the_maximum_is_refused_with_argos_message() -> None:
     with pytest.raises(SpecError) as refused:
         spec_with([{"setWeight": 1001}])
-    assert refused.value.reason == "SetWeight needs to be between 0 and 1000"
+    assert refused.value.reason == "SetWeight needs to be between 0 and 1000, got 1001"
     assert refused.value.path == "spec.strategy.canary.steps[0].setWeight"
 
 
@@ -126,8 +126,8 @@ def test_set_canary_scale_weight_is_on_the_same_scale(cluster: FakeKubeAPI, api:
 @pytest.mark.parametrize(
     ("max_weight", "weight", "message"),
     [
-        (None, 250, "steps[1]: SetWeight needs to be between 0 and 100"),
-        (1000, 1001, "steps[1]: SetWeight needs to be between 0 and 1000"),
+        (None, 250, "steps[1].setWeight: SetWeight needs to be between 0 and 100, got 250"),
+        (1000, 1001, "steps[1].setWeight: SetWeight needs to be between 0 and 1000, got 1001"),
     ],
 )
 def test_a_step_beyond_the_routers_maximum_is_refused_before_any_write(
@@ -166,7 +166,7 @@ def test_a_record_at_weight_250_of_1000_is_resumed(cluster: FakeKubeAPI, api: Ku
     assert resumed.status is not None and (resumed.status.weight, resumed.status.step_index) == (250, 1)
     resumed.promote()  # saved: the next start goes on from step 2
     result = resumed.run(binding.version, handle_signals=False)
-    assert "resuming canary-demo=argoproj/rollouts-demo:green at step 2 (weight 250)" in [
+    assert "resuming canary-demo=argoproj/rollouts-demo:green at step 3/3 (weight 250)" in [
         event.message for event in result.events
     ]
     assert result.weight_history == (250, 750, 1000, 0)

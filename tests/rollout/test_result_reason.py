@@ -11,7 +11,7 @@ from typing import Any
 from judge_support import T0, FakeIngress, rates
 
 from canarykit import BackgroundAnalysis, Metric, ProviderError, Rollout, RolloutPhase
-from canarykit.cli.rollout_cmd import LiveView
+from canarykit.cli.live_view import LiveView
 from canarykit.judges import ErrorRateComparison
 from canarykit.rollout.reason import NO_REASON_GIVEN, RolloutReason
 from canarykit.rollout.remote import apply_command

@@ -70,9 +70,17 @@ def test_weights_above_100_are_steps_their_rollout_checks_against_its_router() -
 @pytest.mark.parametrize(
     ("steps", "max_weight", "message"),
     [
-        ([SetWeight(20), SetWeight(101)], 100, "steps[1]: SetWeight needs to be between 0 and 100"),
-        ([SetWeight(1001)], 1000, "steps[0]: SetWeight needs to be between 0 and 1000"),
-        ([SetCanaryScale(weight=51)], 50, "steps[0]: SetCanaryScale weight needs to be between 0 and 50"),
+        (
+            [SetWeight(20), SetWeight(101)],
+            100,
+            "steps[1].setWeight: SetWeight needs to be between 0 and 100, got 101",
+        ),
+        ([SetWeight(1001)], 1000, "steps[0].setWeight: SetWeight needs to be between 0 and 1000, got 1001"),
+        (
+            [SetCanaryScale(weight=51)],
+            50,
+            "steps[0].setCanaryScale.weight: SetCanaryScale weight needs to be between 0 and 50, got 51",
+        ),
     ],
 )
 def test_weights_above_the_maximum_are_refused_with_argos_message(
