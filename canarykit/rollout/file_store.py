@@ -8,13 +8,14 @@ import fcntl
 import json
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from canarykit.errors import StateError, StateLocked
+from canarykit.errors import StateError
 from canarykit.files import replace_atomically
+from canarykit.rollout.file_lock import hold_flock, live_holder
 
 _NAME = re.compile(r"[A-Za-z0-9._-]{1,253}")
 
@@ -83,7 +84,7 @@ class FileStateStore:
 
     def lock(self, name: str) -> AbstractContextManager[None]:
         path = self.directory / f"{check_state_name(name)}.lock"
-        return _hold_flock(name, path, self._make_directory)
+        return hold_flock(name, path, self._make_directory)
 
     def names(self) -> list[str]:
         """The rollouts recorded in the directory, sorted (none when it does not exist)."""
@@ -92,12 +93,8 @@ class FileStateStore:
 
     def holder(self, name: str) -> str | None:
         """`pid N` of the live process driving rollout `name` now, else None (pid recorded by `lock`)."""
-        try:
-            text = (self.directory / f"{check_state_name(name)}.lock").read_text(encoding="ascii").strip()
-            pid = int(text) if text else None
-        except (OSError, ValueError):
-            return None
-        return f"pid {pid}" if pid is not None and _alive(pid) else None
+        pid = live_holder(self.directory / f"{check_state_name(name)}.lock")
+        return None if pid is None else f"pid {pid}"
 
     def request(self, name: str, command: Mapping[str, Any]) -> None:
         """Queue `command` (e.g. `{"command": "promote", "full": True}`) for the process driving `name`."""
@@ -157,67 +154,3 @@ def _write(path: Path, text: str) -> None:
         replace_atomically(path, text.encode("utf-8"))
     except OSError as exc:
         raise StateError(f"cannot write {path}: {exc}") from exc
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's live process
-        return True
-    return True
-
-
-@contextlib.contextmanager
-def _hold_flock(name: str, path: Path, make_directory: Callable[[], None]) -> Iterator[None]:
-    """Hold an exclusive, non-blocking flock on `path`, with our pid written in it, for the block."""
-    try:
-        make_directory()
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError as exc:
-        raise StateError(f"cannot open lock file {path}: {exc}") from exc
-    try:
-        _acquire(fd, name, path)
-        try:
-            yield
-        finally:
-            _write_pid(fd, "")
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-def _acquire(fd: int, name: str, path: Path) -> None:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        raise StateLocked(_refusal(name, path, _read_pid(fd))) from None
-    except OSError as exc:
-        raise StateError(f"cannot lock {path}: {exc}") from exc
-    _write_pid(fd, f"{os.getpid()}\n")
-
-
-def _refusal(name: str, path: Path, holder: int | None) -> str:
-    if holder == os.getpid():
-        who = f"this process (pid {holder}) already holds it; the lock is not re-entrant"
-    elif holder is not None:
-        who = f"held by pid {holder}"
-    else:
-        who = "held by another driver"
-    return f"rollout {name!r} is locked ({who}; lock file {path})"
-
-
-def _write_pid(fd: int, text: str) -> None:
-    """Replace the lock file's content; best effort, since the flock is what matters."""
-    with contextlib.suppress(OSError):
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, text.encode("ascii"), 0)
-
-
-def _read_pid(fd: int) -> int | None:
-    try:
-        text = os.pread(fd, 32, 0).decode("ascii").strip()
-        return int(text) if text else None
-    except (OSError, ValueError):
-        return None

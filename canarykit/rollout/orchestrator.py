@@ -20,7 +20,7 @@ from canarykit.rollout.header_routing import check_header_routes
 from canarykit.rollout.listeners import EventListener, EventLog
 from canarykit.rollout.manual import pause_by_user, undo
 from canarykit.rollout.remote import discard_stale_commands
-from canarykit.rollout.result import RolloutResult
+from canarykit.rollout.result import RolloutResult, result_of
 from canarykit.rollout.resume import check_resume_policy, initial_status, router_disagrees
 from canarykit.rollout.rollback import ONCE, Backoff, start_on_stable
 from canarykit.rollout.status import RolloutPhase, RolloutStatus
@@ -120,16 +120,18 @@ class Rollout:
             if not resumed and not status.finished:
                 self._start_on_stable()
             if resumed:
-                self.emit(
-                    ev.Event,
-                    f"resuming {version} at {ev.step_label(status.step_index, len(self.plan))}"
-                    f" (weight {status.weight})",
-                )
-                if self.on_resume == "rollback" and not status.aborted:
-                    self.stepper.abort("resumed after an interruption with on_resume='rollback'")
-                if (mismatch := router_disagrees(self.router, status)) is not None:
-                    self.stepper.abort(mismatch)
+                self._resume(self.stepper)
         self.deliver_events()
+
+    def _resume(self, stepper: Stepper) -> None:
+        """Say where a resumed rollout stands; roll back if asked to, or if the router disagrees with it."""
+        status = stepper.status
+        where = ev.step_label(status.step_index, len(self.plan))
+        self.emit(ev.Event, f"resuming {status.version} at {where} (weight {status.weight})")
+        if self.on_resume == "rollback" and not status.aborted:
+            stepper.abort("resumed after an interruption with on_resume='rollback'")
+        if (mismatch := router_disagrees(self.router, status)) is not None:
+            stepper.abort(mismatch)
 
     def _start_on_stable(self) -> None:
         held = start_on_stable(self.router, self.clock, self.backoff)
@@ -156,48 +158,34 @@ class Rollout:
 
     def promote(self, full: bool = False) -> None:
         """Go on past a pause (or the current step); `full=True` skips the remaining steps and analysis."""
-        with self._lock:
-            self._require().promote(full)
-        self.deliver_events()
+        self._command(lambda stepper: stepper.promote(full))
 
     def abort(self, reason: str = "") -> None:
         """Stop and roll back: traffic to stable at once, the canary removed after the abort delay."""
-        with self._lock:
-            self._require().abort(reason)
-        self.deliver_events()
+        self._command(lambda stepper: stepper.abort(reason))
 
     def pause(self) -> None:
         """Hold the rollout at its step (Argo's `spec.paused`) until `promote()`; analysis goes on."""
-        with self._lock:
-            pause_by_user(self._require())
-        self.deliver_events()
+        self._command(pause_by_user)
 
     def undo(self) -> None:
         """Return to the stable version without the remaining steps (Argo's fast-track rollback)."""
-        with self._lock:
-            undo(self._require())
-        self.deliver_events()
+        self._command(undo)
 
     def retry(self) -> None:
         """Start an aborted rollout again from its first step."""
+        self._command(Stepper.retry)
+
+    def _command(self, action: Callable[[Stepper], None]) -> None:
+        """Apply a command to the running rollout, then hand its events to the listeners."""
         with self._lock:
-            self._require().retry()
+            action(self._require())
         self.deliver_events()
 
     def result(self) -> RolloutResult:
         with self._lock:
             status = self._require().status
-            return RolloutResult(
-                self.name,
-                status.version,
-                status.phase,
-                status.message,
-                min(status.step_index, len(self.plan)),
-                len(self.plan),
-                tuple(status.weight_history),
-                tuple(self.analysis_results()),
-                tuple(self._log.events),
-            )
+            return result_of(self.name, status, len(self.plan), self.analysis_results(), self._log.events)
 
     def analysis_results(self) -> list[AnalysisResult]:
         return [run.result() for run in self._analyses]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from canarykit.analysis import AnalysisResult
 from canarykit.errors import CanaryError
 from canarykit.rollout.events import Event
 from canarykit.rollout.reason import RolloutReason, reason_of
-from canarykit.rollout.status import RolloutPhase
+from canarykit.rollout.status import RolloutPhase, RolloutStatus
 
 
 class RolloutAborted(CanaryError):
@@ -84,3 +85,20 @@ class RolloutResult:
         from canarykit.report import write_report
 
         return write_report(self, path)
+
+
+def result_of(
+    name: str, status: RolloutStatus, steps: int, analyses: Sequence[AnalysisResult], events: Sequence[Event]
+) -> RolloutResult:
+    """The result of rollout `name` as its status, analyses and events stand now."""
+    return RolloutResult(
+        name,
+        status.version,
+        status.phase,
+        status.message,
+        min(status.step_index, steps),
+        steps,
+        tuple(status.weight_history),
+        tuple(analyses),
+        tuple(events),
+    )
