@@ -82,9 +82,6 @@ def parse_args(pairs: list[str]) -> dict[str, str]:
     return values
 
 
-_parse_args = parse_args  # the name `canarykit.cli.backtest` imports
-
-
 def check_prometheus_option(url: str | None, flag: str = "--prometheus") -> str | None:
     """`url` when it is an http(s) URL with a host; otherwise an `ArgumentError` naming `flag`."""
     if url is not None and not is_http_url(url):

@@ -96,7 +96,10 @@ def test_compare_errors_needs_prometheus(capsys: pytest.CaptureFixture[str]) -> 
         (("--every", "30m", "--to", clock_text(0, 0)), "must be after its start"),
         (("--every", "30m", "--from", "yesterday"), "invalid time 'yesterday'"),
         (("--every", "30m", "--arg", "ingress"), "--arg 'ingress': expected NAME=VALUE"),
-        (("--every", "30m", "--prometheus", "localhost:9090"), "prometheus address is not is url format"),
+        (
+            ("--every", "30m", "--prometheus", "localhost:9090"),
+            "--prometheus 'localhost:9090': expected an http(s) URL",
+        ),
         (
             (
                 "--window",
