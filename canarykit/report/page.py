@@ -80,8 +80,8 @@ def _rollout(rollout: RolloutRecord, number: int, ids: Iterator[str]) -> str:
 
 def _timeline(timeline: Timeline, ids: Iterator[str]) -> str:
     rows = "".join(
-        f"<tr><td>{n}</td><td>{at(mark.seconds)}</td><td><code>{escape(mark.label)}</code></td></tr>"
-        for n, mark in enumerate(timeline.steps, 1)
+        f"<tr><td>{mark.number}</td><td>{at(mark.seconds)}</td><td><code>{escape(mark.label)}</code></td></tr>"
+        for mark in timeline.steps
     )
     steps = f"<table><tr><th>#</th><th>started at</th><th>step</th></tr>{rows}</table>" if rows else ""
     start = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timeline.origin))

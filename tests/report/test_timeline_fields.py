@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from canarykit import Rollout
+from canarykit.report.page import render_page
 from canarykit.report.record import RolloutRecord, rollouts_of
 from canarykit.report.timeline import step_rules, timeline_of
 from canarykit.steps import Pause, SetWeight, Step
@@ -55,3 +56,5 @@ def test_a_resumed_rollout_numbers_its_steps_as_the_plan_does() -> None:
     timeline = timeline_of(record)
     assert [mark.number for mark in timeline.steps] == [2, 3, 4]  # not 1, 2, 3: step 1 ran before
     assert [rule.label for rule in step_rules(timeline)] == ["2", "3-4"]
+    page = render_page([record], "resumed.json")
+    assert "<tr><td>2</td>" in page and "<tr><td>1</td>" not in page  # the step table agrees with the chart
