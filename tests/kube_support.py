@@ -31,3 +31,18 @@ def write_kubeconfig(path: Path, server: str) -> Path:
     }
     path.write_text(yaml.safe_dump(config))
     return path
+
+
+def short_rollout(tmp_path: Path) -> str:
+    """The reference Rollout with steps [setWeight 20, pause (until promoted), setWeight 60] and no delays."""
+    plan = (DATA / "rollout.yaml").read_text()
+    head, _, _ = plan.partition("      steps:")
+    steps = "      steps:\n        - setWeight: 20\n        - pause: {}\n        - setWeight: 60\n"
+    delays = "      scaleDownDelaySeconds: 0\n      abortScaleDownDelaySeconds: 0\n"
+    path = tmp_path / "rollout.yaml"
+    path.write_text(
+        head.replace("      analysis:", delays + "      analysis:")
+        + steps
+        + plan[plan.index("  template:") :]
+    )
+    return str(path)

@@ -6,22 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_support import in_process
 
 from canarykit import Rollout, RolloutPhase
 from canarykit.cli.exit_codes import EXIT_ERROR, EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from canarykit.cli.main import main
 from canarykit.rollout.file_store import FileStateStore
 from canarykit.rollout.remote import RemoteControl
 from canarykit.steps import Pause, SetWeight, Step
 from canarykit.testing import FakeClock, InMemoryRouter, InMemoryWorkload
 
 NO_DRIVER = "note: no process is driving 'web' now; the command waits for the next one"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def rollout(
@@ -41,7 +35,7 @@ def test_commands_without_a_driver_are_queued_with_a_note(
     state = tmp_path / "state"
     assert rollout(state, InMemoryWorkload("v1")).run("v2").phase is RolloutPhase.HEALTHY
     for command, done in (("promote", "promoted"), ("pause", "paused"), ("abort", "aborted")):
-        code, out, _ = run(capsys, command, "web", "--state", str(state))
+        code, out, _ = in_process(capsys, command, "web", "--state", str(state))
         assert (code, out.splitlines()) == (EXIT_OK, [f"rollout 'web' {done}", NO_DRIVER])
     queued = json.loads((state / "web.commands").read_text())
     assert queued == [{"command": "promote", "full": False}, {"command": "pause"}, {"command": "abort"}]
@@ -53,7 +47,7 @@ def test_a_new_rollout_drops_commands_queued_for_an_earlier_one(
 ) -> None:
     state = tmp_path / "state"
     assert rollout(state, InMemoryWorkload("v1")).run("v2").phase is RolloutPhase.HEALTHY
-    assert run(capsys, "abort", "web", "--state", str(state))[0] == EXIT_OK
+    assert in_process(capsys, "abort", "web", "--state", str(state))[0] == EXIT_OK
 
     assert rollout(state, InMemoryWorkload("v2")).run("v3").phase is RolloutPhase.HEALTHY
     assert not (state / "web.commands").exists()
@@ -66,7 +60,7 @@ def test_a_pause_queued_for_an_interrupted_rollout_holds_it_when_resumed(
     first = rollout(state, workload, router=router)
     first.start("v2")
     first.advance()  # weight 20, then the 1m pause: the driver stops here (a crash, say)
-    assert run(capsys, "pause", "web", "--state", str(state))[0] == EXIT_OK
+    assert in_process(capsys, "pause", "web", "--state", str(state))[0] == EXIT_OK
 
     resumed = rollout(state, workload, router=router)
     resumed.start("v2")
@@ -77,7 +71,7 @@ def test_a_pause_queued_for_an_interrupted_rollout_holds_it_when_resumed(
     resumed.advance()
     assert resumed.status is not None and resumed.status.paused  # ... but the rollout is held
     assert router.history == [20] and resumed.status.step_index == 1
-    code, out, _ = run(capsys, "status", "web", "--watch=false", "--state", str(state))
+    code, out, _ = in_process(capsys, "status", "web", "--watch=false", "--state", str(state))
     assert (code, out) == (EXIT_OK, "Paused - manually paused\n")
 
 
@@ -93,18 +87,18 @@ def test_retry_without_a_driver_marks_the_rolled_back_record(
     assert isinstance(clock, FakeClock)
     while (wake := first.advance()) is not None:
         clock.set(wake)
-    code, out, _ = run(capsys, "status", "web", "--state", str(state))
+    code, out, _ = in_process(capsys, "status", "web", "--state", str(state))
     assert code == EXIT_FAILED
     assert out.splitlines()[-1] == (
         "The rollout is in a degraded state with message: "
         "RolloutAborted: Rollout aborted update to revision 2: bad"
     )
-    code, out, _ = run(capsys, "status", "web", "--watch=false", "--state", str(state))
+    code, out, _ = in_process(capsys, "status", "web", "--watch=false", "--state", str(state))
     assert (code, out.splitlines()[0]) == (
         EXIT_FAILED,
         "Degraded",
     )  # as Argo: Degraded is an error, watched or not
-    code, out, _ = run(capsys, "retry", "web", "--state", str(state))
+    code, out, _ = in_process(capsys, "retry", "web", "--state", str(state))
     assert (code, out) == (
         EXIT_OK,
         "rollout 'web' retried: the next rollout of 'v2' starts from its first step\n",
@@ -119,7 +113,7 @@ def test_undo_after_an_update_ended_promotes_the_previous_stable_without_steps(
     state, workload = tmp_path / "state", InMemoryWorkload("v1")
     assert rollout(state, workload).run("v2").phase is RolloutPhase.HEALTHY
 
-    code, out, _ = run(capsys, "undo", "web", "--state", str(state))
+    code, out, _ = in_process(capsys, "undo", "web", "--state", str(state))
     assert (code, out) == (
         EXIT_OK,
         "rollout 'web' undo: the next rollout of 'v1' is promoted without steps\n",
@@ -132,7 +126,7 @@ def test_undo_after_an_update_ended_promotes_the_previous_stable_without_steps(
     assert (result.phase, result.version) == (RolloutPhase.HEALTHY, "v1")
     assert back_router.history == [] and workload.events == ["promote v1"]  # no canary, no steps
 
-    code, out, _ = run(capsys, "undo", "web", "--state", str(state))
+    code, out, _ = in_process(capsys, "undo", "web", "--state", str(state))
     assert (code, out) == (
         EXIT_OK,
         "rollout 'web' undo: the next rollout of 'v2' is promoted without steps\n",
@@ -147,7 +141,7 @@ def test_undo_of_a_first_deploy_says_there_is_nothing_to_go_back_to(
     workload = InMemoryWorkload("v1")
     workload.stable_version = None  # type: ignore[assignment]  # a workload that cannot tell
     assert rollout(state, workload).run("v2").phase is RolloutPhase.HEALTHY
-    code, _, err = run(capsys, "undo", "web", "--state", str(state))
+    code, _, err = in_process(capsys, "undo", "web", "--state", str(state))
     assert code == EXIT_ERROR and "does not say which version stable ran before 'v2'" in err
 
 
@@ -162,41 +156,43 @@ def test_status_get_and_list_read_the_state_directory(
     paused.start("a2")
     paused.advance()
 
-    code, out, _ = run(capsys, "list", "rollouts", "--state", str(state))
+    code, out, _ = in_process(capsys, "list", "rollouts", "--state", str(state))
     assert code == EXIT_OK
     assert out.splitlines() == [
         "NAME  STRATEGY  STATUS   STEP  SET-WEIGHT  ACTUAL-WEIGHT  VERSION",
         "api   Canary    Paused   1/2   25          25             a2",
         "web   Canary    Healthy  3/3   100         0              v2",
     ]
-    assert run(capsys, "list", "--name", "api", "--state", str(state))[1].count("\n") == 2
+    assert in_process(capsys, "list", "--name", "api", "--state", str(state))[1].count("\n") == 2
     for words in (["get", "web"], ["get", "rollout", "web"]):
-        code, out, _ = run(capsys, *words, "--state", str(state))
+        code, out, _ = in_process(capsys, *words, "--state", str(state))
         assert code == EXIT_OK and "Status:          ✔ Healthy" in out
         assert f"State:           {state}" in out and "  Step:          3/3" in out
-    assert run(capsys, "status", "api", "--success-on-pause", "--state", str(state))[:2] == (
+    assert in_process(capsys, "status", "api", "--success-on-pause", "--state", str(state))[:2] == (
         EXIT_OK,
         "Paused - CanaryPauseStep\n",
     )
-    code, out, _ = run(capsys, "status", "api", "--no-watch", "--state", str(state))
+    code, out, _ = in_process(capsys, "status", "api", "--no-watch", "--state", str(state))
     assert (code, out) == (EXIT_OK, "Paused - CanaryPauseStep\n")
-    code, out, _ = run(capsys, "status", "api", "--timeout", "0s", "--watch=false", "--state", str(state))
+    code, out, _ = in_process(
+        capsys, "status", "api", "--timeout", "0s", "--watch=false", "--state", str(state)
+    )
     assert (code, out) == (EXIT_OK, "Paused - CanaryPauseStep\n")
 
 
 def test_list_of_an_empty_directory_and_bad_state_options(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(capsys, "list", "--state", str(tmp_path / "none"))
+    code, out, err = in_process(capsys, "list", "--state", str(tmp_path / "none"))
     assert (code, out, err) == (EXIT_OK, "", "No resources found.\n")
-    code, _, err = run(capsys, "promote", "web", "--state", str(tmp_path))
+    code, _, err = in_process(capsys, "promote", "web", "--state", str(tmp_path))
     assert code == EXIT_ERROR and f"no rollout 'web' in {tmp_path}" in err
-    code, _, err = run(capsys, "get", "deployment", "web", "--state", str(tmp_path))
+    code, _, err = in_process(capsys, "get", "deployment", "web", "--state", str(tmp_path))
     assert code == EXIT_USAGE and "expected `get NAME` or `get rollout NAME`" in err
-    code, _, err = run(capsys, "status", "web", "--state", str(tmp_path), "--kubeconfig", "k")
+    code, _, err = in_process(capsys, "status", "web", "--state", str(tmp_path), "--kubeconfig", "k")
     assert code == EXIT_USAGE and "--state selects a state directory" in err
     (tmp_path / "plain").write_text("x")
-    code, _, err = run(capsys, "list", "--state", str(tmp_path / "plain"))
+    code, _, err = in_process(capsys, "list", "--state", str(tmp_path / "plain"))
     assert code == EXIT_USAGE and "is neither a state directory nor a NAME.json record" in err
 
 

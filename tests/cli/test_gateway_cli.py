@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 import yaml
+from cli_support import in_process
 from kube_support import DATA, TOKEN, write_kubeconfig
 from reference_history import ReferencePrometheus
 
-from canarykit.cli.main import main
 from canarykit.testing.kube import FakeKubeAPI
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "gateway-api"
@@ -61,12 +61,6 @@ def canarykit(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "canarykit", *args], capture_output=True, text=True, timeout=120
     )
-
-
-def in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def weights(route: dict[str, Any] | None) -> dict[str, int]:

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kube_support import DATA, write_kubeconfig
+from cli_support import in_process
+from kube_support import DATA, short_rollout, write_kubeconfig
 
 from canarykit.cli.exit_codes import EXIT_FAILED, EXIT_OK
-from canarykit.cli.main import main
 from canarykit.testing.kube import FakeKubeAPI
 
 TEMPLATE = str(DATA / "analysis-template.yaml")
@@ -24,27 +24,6 @@ def kubeconfig(cluster: FakeKubeAPI, tmp_path: Path) -> str:
     return str(write_kubeconfig(tmp_path / "kubeconfig", cluster.url))
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def paused_plan(tmp_path: Path) -> str:
-    """The reference Rollout with steps [setWeight 20, pause (until promoted), setWeight 60], no delays."""
-    plan = (DATA / "rollout.yaml").read_text()
-    head, _, _ = plan.partition("      steps:")
-    steps = "      steps:\n        - setWeight: 20\n        - pause: {}\n        - setWeight: 60\n"
-    delays = "      scaleDownDelaySeconds: 0\n      abortScaleDownDelaySeconds: 0\n"
-    path = tmp_path / "rollout.yaml"
-    path.write_text(
-        head.replace("      analysis:", delays + "      analysis:")
-        + steps
-        + plan[plan.index("  template:") :]
-    )
-    return str(path)
-
-
 @pytest.fixture
 def driver(
     kubeconfig: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -53,14 +32,14 @@ def driver(
     arguments = [
         "rollout",
         "-f",
-        paused_plan(tmp_path),
+        short_rollout(tmp_path),
         "-f",
         TEMPLATE,
         "--kubeconfig",
         kubeconfig,
         "--image",
     ]
-    assert run(capsys, *arguments, "canary-demo=x:blue")[0] == EXIT_OK
+    assert in_process(capsys, *arguments, "canary-demo=x:blue")[0] == EXIT_OK
     process = subprocess.Popen(
         [sys.executable, "-m", "canarykit", *arguments, "canary-demo=x:green"],
         stdout=subprocess.PIPE,
@@ -89,18 +68,20 @@ def wait_for_line(process: subprocess.Popen[str], text: str) -> None:
 def test_list_get_rollout_and_status_gates_on_a_paused_rollout(
     driver: subprocess.Popen[str], kubeconfig: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "list", "rollouts", "--kubeconfig", kubeconfig)
+    code, out, _ = in_process(capsys, "list", "rollouts", "--kubeconfig", kubeconfig)
     assert code == EXIT_OK
     assert out.splitlines() == [
         "NAME         STRATEGY  STATUS  STEP  SET-WEIGHT  ACTUAL-WEIGHT  VERSION",
         "canary-demo  Canary    Paused  1/3   20          20             canary-demo=x:green",
     ]
-    code, out, _ = run(capsys, "get", "rollout", "canary-demo", "--kubeconfig", kubeconfig)
+    code, out, _ = in_process(capsys, "get", "rollout", "canary-demo", "--kubeconfig", kubeconfig)
     assert code == EXIT_OK and "Status:          ॥ Paused" in out and "Namespace:       default" in out
     assert "x:blue (stable)" in out and "x:green (canary)" in out
-    code, out, _ = run(capsys, "status", "canary-demo", "--success-on-pause", "--kubeconfig", kubeconfig)
+    code, out, _ = in_process(
+        capsys, "status", "canary-demo", "--success-on-pause", "--kubeconfig", kubeconfig
+    )
     assert (code, out) == (EXIT_OK, "Paused - CanaryPauseStep\n")
-    code, out, _ = run(capsys, "status", "canary-demo", "--timeout", "1ms", "--kubeconfig", kubeconfig)
+    code, out, _ = in_process(capsys, "status", "canary-demo", "--timeout", "1ms", "--kubeconfig", kubeconfig)
     assert code == EXIT_FAILED
     assert out.splitlines() == ["Paused - CanaryPauseStep", "Rollout status watch exceeded timeout"]
 
@@ -108,29 +89,29 @@ def test_list_get_rollout_and_status_gates_on_a_paused_rollout(
 def test_pause_then_promote_from_another_terminal(
     driver: subprocess.Popen[str], kubeconfig: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "pause", "canary-demo", "--kubeconfig", kubeconfig)
+    code, out, _ = in_process(capsys, "pause", "canary-demo", "--kubeconfig", kubeconfig)
     assert (code, out) == (EXIT_OK, "rollout 'canary-demo' paused\n")
     wait_for_line(driver, "paused: manually paused")
-    code, out, _ = run(capsys, "status", "canary-demo", "--watch=false", "--kubeconfig", kubeconfig)
+    code, out, _ = in_process(capsys, "status", "canary-demo", "--watch=false", "--kubeconfig", kubeconfig)
     assert (code, out) == (EXIT_OK, "Paused - manually paused\n")
 
-    assert run(capsys, "promote", "canary-demo", "--kubeconfig", kubeconfig)[0] == EXIT_OK
+    assert in_process(capsys, "promote", "canary-demo", "--kubeconfig", kubeconfig)[0] == EXIT_OK
     assert driver.wait(timeout=WAIT) == EXIT_OK
-    code, out, _ = run(capsys, "status", "canary-demo", "--kubeconfig", kubeconfig)
+    code, out, _ = in_process(capsys, "status", "canary-demo", "--kubeconfig", kubeconfig)
     assert (code, out) == (EXIT_OK, "Healthy\n")
 
 
 def test_undo_from_another_terminal_returns_to_blue_without_steps(
     driver: subprocess.Popen[str], cluster: FakeKubeAPI, kubeconfig: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "undo", "canary-demo", "--kubeconfig", kubeconfig)
+    code, out, _ = in_process(capsys, "undo", "canary-demo", "--kubeconfig", kubeconfig)
     assert (code, out) == (EXIT_OK, "rollout 'canary-demo' undo\n")
     assert driver.wait(timeout=WAIT) == EXIT_OK
     assert (
         driver.stdout is not None
         and "Rollback to stable 'canary-demo=x:blue' completed" in driver.stdout.read()
     )
-    code, out, _ = run(capsys, "get", "canary-demo", "--kubeconfig", kubeconfig)
+    code, out, _ = in_process(capsys, "get", "canary-demo", "--kubeconfig", kubeconfig)
     assert "Status:          ✔ Healthy" in out and "Version:         canary-demo=x:blue" in out
     ingress = cluster.get("ingresses", "default", "canary-demo-canary-demo-canary")
     assert ingress is not None

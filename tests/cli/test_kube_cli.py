@@ -16,10 +16,11 @@ from argo_world import (
     rollout_document,
     seed_argo_world,
 )
-from kube_support import DATA, TOKEN, write_kubeconfig
+from cli_support import in_process
+from kube_support import DATA, TOKEN, short_rollout, write_kubeconfig
 from reference_history import ReferencePrometheus
 
-from canarykit.cli.main import EXIT_ERROR, EXIT_USAGE, build_parser, main
+from canarykit.cli.main import EXIT_ERROR, EXIT_USAGE, build_parser
 from canarykit.cli.rollout_cmd import run_command
 from canarykit.kube.argo_rollout import INSTANCE_LABEL
 from canarykit.testing import FakeClock
@@ -134,28 +135,6 @@ def test_bad_input_exits_3_before_anything_changes(
     assert missing.returncode == EXIT_USAGE
     assert "ingress `canary-demo` not found" in missing.stderr
     assert [r for r in cluster.requests if r[0] != "GET"] == []
-
-
-def in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """A command from "another terminal", run in this process to save interpreter start-ups."""
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def short_rollout(tmp_path: Path) -> str:
-    """The reference Rollout with steps [setWeight 20, pause (until promoted), setWeight 60] and no delays."""
-    plan = (DATA / "rollout.yaml").read_text()
-    head, _, _ = plan.partition("      steps:")
-    steps = "      steps:\n        - setWeight: 20\n        - pause: {}\n        - setWeight: 60\n"
-    delays = "      scaleDownDelaySeconds: 0\n      abortScaleDownDelaySeconds: 0\n"
-    path = tmp_path / "rollout.yaml"
-    path.write_text(
-        head.replace("      analysis:", delays + "      analysis:")
-        + steps
-        + plan[plan.index("  template:") :]
-    )
-    return str(path)
 
 
 @pytest.mark.parametrize(("command", "expected_exit"), [("promote", 0), ("abort", 1)])

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_support import in_process
 from kube_support import DATA, write_kubeconfig
 from reference_history import ReferencePrometheus
 from webhook_support import WebhookServer, closed_port, webhook_server
 
 from canarykit.cli.exit_codes import EXIT_USAGE
-from canarykit.cli.main import main
 from canarykit.testing.kube import FakeKubeAPI
 
 ROLLOUT = str(DATA / "rollout.yaml")
@@ -48,12 +48,6 @@ def rollout_args(kubeconfig: str, image: str, *args: str, rollout: str = ROLLOUT
         kubeconfig,
         *args,
     ]
-
-
-def in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def annotated_rollout(tmp_path: Path, annotations: dict[str, str]) -> str:

@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from kube_support import DATA, write_kubeconfig
+from kube_support import DATA, short_rollout, write_kubeconfig
 from prometheus_client.parser import text_string_to_metric_families
 
 from canarykit.cli.exit_codes import EXIT_USAGE
@@ -17,21 +17,6 @@ from canarykit.cli.main import main
 from canarykit.testing.kube import FakeKubeAPI
 
 SELECT = {"namespace": "default", "name": "canary-demo"}
-
-
-def _short_rollout(tmp_path: Path) -> str:
-    """The reference Rollout with steps [setWeight 20, pause (until promoted), setWeight 60] and no delays."""
-    plan = (DATA / "rollout.yaml").read_text()
-    head, _, _ = plan.partition("      steps:")
-    steps = "      steps:\n        - setWeight: 20\n        - pause: {}\n        - setWeight: 60\n"
-    delays = "      scaleDownDelaySeconds: 0\n      abortScaleDownDelaySeconds: 0\n"
-    path = tmp_path / "rollout.yaml"
-    path.write_text(
-        head.replace("      analysis:", delays + "      analysis:")
-        + steps
-        + plan[plan.index("  template:") :]
-    )
-    return str(path)
 
 
 def _samples(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -52,7 +37,7 @@ def test_the_cli_serves_metrics_while_the_rollout_runs(
     cluster: FakeKubeAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     kubeconfig = str(write_kubeconfig(tmp_path / "kubeconfig", cluster.url))
-    arguments = ["rollout", "-f", _short_rollout(tmp_path), "-f", str(DATA / "analysis-template.yaml")]
+    arguments = ["rollout", "-f", short_rollout(tmp_path), "-f", str(DATA / "analysis-template.yaml")]
     arguments += ["--kubeconfig", kubeconfig, "--image"]
     assert main([*arguments, "canary-demo=x:blue"]) == 0  # the first deploy
     command = [sys.executable, "-m", "canarykit", *arguments, "canary-demo=x:green", "--metrics-port", "0"]
@@ -88,7 +73,7 @@ def test_a_port_out_of_range_is_bad_input_before_anything_changes(
     cluster: FakeKubeAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     kubeconfig = str(write_kubeconfig(tmp_path / "kubeconfig", cluster.url))
-    arguments = ["rollout", "-f", _short_rollout(tmp_path), "-f", str(DATA / "analysis-template.yaml")]
+    arguments = ["rollout", "-f", short_rollout(tmp_path), "-f", str(DATA / "analysis-template.yaml")]
     arguments += ["--kubeconfig", kubeconfig, "--image"]
     assert main([*arguments, "canary-demo=x:blue"]) == 0
     before = cluster.get("deployments", "default", "canary-demo")
