@@ -12,6 +12,7 @@ from canarykit.argo import load_analysis_template
 from canarykit.cli.analyze_once import judge_once
 from canarykit.cli.exit_codes import exit_code_for_phase
 from canarykit.cli.progress import Describe, PlainProgress, Progress, WaitingClock, clock_time, open_progress
+from canarykit.cli.spec_options import add_template_args
 from canarykit.cli.timeparse import clock_at
 from canarykit.clock import Clock, to_rfc3339
 from canarykit.durations import parse_duration
@@ -25,9 +26,7 @@ if TYPE_CHECKING:
 def register(commands: Any) -> None:
     parser = commands.add_parser("analyze", help="run an AnalysisTemplate and print its verdict")
     parser.add_argument("-f", "--filename", required=True, help="AnalysisTemplate YAML file")
-    parser.add_argument(
-        "--arg", action="append", default=[], metavar="NAME=VALUE", help="template argument (repeat for each)"
-    )
+    add_template_args(parser)
     parser.add_argument("--prometheus", metavar="URL", help="Prometheus address (replaces the template's)")
     parser.add_argument("--at", metavar="TIME", help="replay history from TIME (RFC 3339 or unix seconds)")
     parser.add_argument("--duration", metavar="DURATION", help="terminate the run after this long (e.g. 2m)")

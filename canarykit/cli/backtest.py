@@ -10,6 +10,7 @@ from canarykit.argo import load_analysis_template
 from canarykit.backtest import BacktestTable, MetricsFactory, backtest
 from canarykit.cli.analyze import check_prometheus_option, parse_args
 from canarykit.cli.exit_codes import EXIT_ERROR, EXIT_FAILED, EXIT_OK
+from canarykit.cli.spec_options import add_template_args
 from canarykit.cli.timeparse import parse_time
 from canarykit.durations import parse_positive_duration
 from canarykit.errors import SpecError
@@ -23,9 +24,7 @@ DEFAULT_WINDOW = "10m"
 def register(commands: Any) -> None:
     parser = commands.add_parser("backtest", help="run an AnalysisTemplate over past windows of history")
     parser.add_argument("-f", "--filename", required=True, help="AnalysisTemplate YAML file")
-    parser.add_argument(
-        "--arg", action="append", default=[], metavar="NAME=VALUE", help="template argument (repeat for each)"
-    )
+    add_template_args(parser)
     parser.add_argument("--prometheus", metavar="URL", help="Prometheus address (replaces the template's)")
     parser.add_argument("--from", dest="start", required=True, metavar="TIME", help="first window's start")
     parser.add_argument("--to", dest="end", required=True, metavar="TIME", help="no window ends after TIME")

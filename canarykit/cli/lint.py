@@ -12,6 +12,7 @@ from typing import Any
 from canarykit.cli.analyze import parse_args
 from canarykit.cli.exit_codes import EXIT_FAILED, EXIT_OK
 from canarykit.cli.lint_specs import SECRET_STAND_IN, LintReport, lint
+from canarykit.cli.spec_options import add_spec_files, add_template_args
 
 __all__ = ["SECRET_STAND_IN", "LintReport", "lint", "register", "run_command"]
 
@@ -20,19 +21,9 @@ def register(commands: Any) -> None:
     parser = commands.add_parser(
         "lint", help="validate a Rollout and its AnalysisTemplates (exit 1 on errors)"
     )
-    parser.add_argument(
-        "-f",
-        "--filename",
-        action="append",
-        required=True,
-        help="Rollout / AnalysisTemplate YAML (repeat for each file)",
-    )
-    parser.add_argument(
-        "--arg",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="argument of templates linted without a Rollout, as for analyze (repeat for each)",
+    add_spec_files(parser)
+    add_template_args(
+        parser, "argument of templates linted without a Rollout, as for analyze (repeat for each)"
     )
     parser.set_defaults(handler=run_command)
 

@@ -13,6 +13,7 @@ from canarykit.argo.gateway_routing import RouteTarget
 from canarykit.cli import plan_analysis, plan_detection, plan_options
 from canarykit.cli.exit_codes import EXIT_OK
 from canarykit.cli.plan_steps import action, holds, names, short, step_seconds
+from canarykit.cli.spec_options import add_spec_files
 from canarykit.errors import SpecError
 from canarykit.steps import Analysis, Pause, Step
 
@@ -28,12 +29,7 @@ def register(commands: Any) -> None:
     parser = commands.add_parser(
         "plan", help="print a Rollout's steps, when each ends, and when its judges would decide"
     )
-    parser.add_argument(
-        "-f",
-        "--filename",
-        action="append",
-        help="Rollout or AnalysisTemplate YAML (repeatable)",
-    )
+    add_spec_files(parser, required=False)
     parser.add_argument(
         "--preset", choices=PRESETS, help="plan canarykit.presets.nginx_canary (defaults) instead of a file"
     )

@@ -11,6 +11,7 @@ from canarykit.cli.analyze import check_prometheus_option
 from canarykit.cli.cluster import add_cluster_options, connect_to_cluster, state_store
 from canarykit.cli.exit_codes import EXIT_FAILED, EXIT_OK
 from canarykit.cli.live_view import LiveView
+from canarykit.cli.spec_options import add_spec_files
 from canarykit.cli.timeparse import clock_at
 from canarykit.clock import Clock
 from canarykit.kube.templates import parse_image_option
@@ -19,13 +20,7 @@ from canarykit.notify.cli import add_notify_options, notifier_from_options, noti
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("rollout", help="roll a new version out on Kubernetes, step by step")
-    parser.add_argument(
-        "-f",
-        "--filename",
-        action="append",
-        required=True,
-        help="Rollout / AnalysisTemplate YAML (repeat for each file)",
-    )
+    add_spec_files(parser)
     parser.add_argument(
         "--image",
         action="append",
