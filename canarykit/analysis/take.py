@@ -14,6 +14,8 @@ from canarykit.providers.base import MetricProvider, Observation
 from canarykit.values import preview
 
 log = logging.getLogger("canarykit.analysis")
+PROVIDER_FAULT = "canarykit_provider_fault"
+"""Set on the log record of a provider fault, so a program that prints measurements can leave it out."""
 
 
 def take_measurement(metric: Metric, clock: Clock) -> Measurement:
@@ -28,7 +30,7 @@ def take_measurement(metric: Metric, clock: Clock) -> Measurement:
         observation = metric.provider.measure(metric.query, started)
     except Exception as fault:  # a provider fault is a measurement, never a crash of the run
         message = preview(redact(_describe(fault)))
-        log.warning("metric %s: provider fault: %s", metric.name, message)
+        log.warning("metric %s: provider fault: %s", metric.name, message, extra={PROVIDER_FAULT: True})
         return Measurement(Phase.ERROR, started, clock.now(), message=message)
     outcome = _judge(metric, observation)
     return Measurement(

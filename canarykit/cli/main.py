@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from canarykit import __version__
+from canarykit.analysis.take import PROVIDER_FAULT
 from canarykit.cli import analyze, control, demo, inspect, list_cmd, plan, report_cmd, rollout_cmd, undo
 from canarykit.cli import backtest as backtest_cmd
 from canarykit.cli import lint as lint_cmd
@@ -57,7 +58,7 @@ class _PrintedByTheCommand(logging.Filter):
     """Drops the analysis log's provider-fault warning: the command prints the measurement and its message."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.levelno == logging.WARNING and "provider fault" in str(record.msg))
+        return not getattr(record, PROVIDER_FAULT, False)
 
 
 @contextmanager
