@@ -14,11 +14,19 @@ from canarykit.errors import StateError, StateLocked
 def live_holder(path: Path) -> int | None:
     """The pid recorded in lock file `path` if that process is alive, else None."""
     try:
-        text = path.read_text(encoding="ascii").strip()
-        pid = int(text) if text else None
+        pid = _pid_in(path.read_text(encoding="ascii"))
     except (OSError, ValueError):
         return None
     return pid if pid is not None and _alive(pid) else None
+
+
+def open_lock_file(path: Path, make_directory: Callable[[], None]) -> int:
+    """A descriptor of lock file `path` (created, with its directory, when missing); StateError if not."""
+    try:
+        make_directory()
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise StateError(f"cannot open lock file {path}: {exc}") from exc
 
 
 def _alive(pid: int) -> bool:
@@ -34,11 +42,7 @@ def _alive(pid: int) -> bool:
 @contextlib.contextmanager
 def hold_flock(name: str, path: Path, make_directory: Callable[[], None]) -> Iterator[None]:
     """Hold an exclusive, non-blocking flock on `path`, with our pid written in it, for the block."""
-    try:
-        make_directory()
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError as exc:
-        raise StateError(f"cannot open lock file {path}: {exc}") from exc
+    fd = open_lock_file(path, make_directory)
     try:
         _acquire(fd, name, path)
         try:
@@ -79,7 +83,12 @@ def _write_pid(fd: int, text: str) -> None:
 
 def _read_pid(fd: int) -> int | None:
     try:
-        text = os.pread(fd, 32, 0).decode("ascii").strip()
-        return int(text) if text else None
+        return _pid_in(os.pread(fd, 32, 0).decode("ascii"))
     except (OSError, ValueError):
         return None
+
+
+def _pid_in(text: str) -> int | None:
+    """The pid a lock file holds (None when empty); ValueError when it is not a number."""
+    text = text.strip()
+    return int(text) if text else None

@@ -15,7 +15,7 @@ from typing import Any
 
 from canarykit.errors import StateError
 from canarykit.files import replace_atomically
-from canarykit.rollout.file_lock import hold_flock, live_holder
+from canarykit.rollout.file_lock import hold_flock, live_holder, open_lock_file
 
 _NAME = re.compile(r"[A-Za-z0-9._-]{1,253}")
 
@@ -89,7 +89,7 @@ class FileStateStore:
     def names(self) -> list[str]:
         """The rollouts recorded in the directory, sorted (none when it does not exist)."""
         found = self.directory.glob("[!.]*.json") if self.directory.is_dir() else []
-        return sorted(path.name[: -len(".json")] for path in found if _NAME.fullmatch(path.name[:-5]))
+        return sorted(path.stem for path in found if _NAME.fullmatch(path.stem))
 
     def holder(self, name: str) -> str | None:
         """`pid N` of the live process driving rollout `name` now, else None (pid recorded by `lock`)."""
@@ -121,12 +121,7 @@ class FileStateStore:
     @contextlib.contextmanager
     def _queue_lock(self, name: str) -> Iterator[None]:
         """A short, blocking flock on `<name>.commands-lock` around one read-modify-write of the queue."""
-        path = self.directory / f"{name}.commands-lock"
-        try:
-            self._make_directory()
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        except OSError as exc:
-            raise StateError(f"cannot open lock file {path}: {exc}") from exc
+        fd = open_lock_file(self.directory / f"{name}.commands-lock", self._make_directory)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
