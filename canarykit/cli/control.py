@@ -29,28 +29,27 @@ def register(commands: Any) -> None:
 
 def run_command(options: argparse.Namespace) -> int:
     _, _, store = connect_to_store(options)
-    if options.command_name == "retry" and allow_rejected_version(store, options.name):
+    driver = store.holder(options.name)
+    if options.command_name == "retry" and driver is None and allow_rejected_version(store, options.name):
         return EXIT_OK
     command: dict[str, Any] = {"command": options.command_name}
     if options.command_name == "promote":
         command["full"] = options.full
-    store.request(options.name, command)
     done = "fully promoted" if command.get("full") else DONE[options.command_name]
-    print(f"rollout '{options.name}' {done}")
-    note_when_nobody_drives(store, options.name)
+    send(store, options.name, command, done, driver)
     return EXIT_OK
 
 
-def note_when_nobody_drives(store: Any, name: str) -> None:
-    """Say so when no process drives the rollout: the command waits for the next driver of it."""
-    if store.holder(name) is None:
+def send(store: Any, name: str, command: dict[str, Any], done: str, driver: str | None) -> None:
+    """Queue `command` for rollout `name` and say it is `done`; with no `driver`, say the command waits."""
+    store.request(name, command)
+    print(f"rollout '{name}' {done}")
+    if driver is None:
         print(f"note: no process is driving '{name}' now; the command waits for the next one")
 
 
 def allow_rejected_version(store: Any, name: str) -> bool:
     """With no driver and a rolled-back record, mark it so the next run of that version may start."""
-    if store.holder(name) is not None:
-        return False
     with store.lock(name):
         record = store.load(name)
         if record is None or not (record.get("finished") and record.get("aborted")):

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from canarykit.cli.cluster import add_store_options, connect_to_store
-from canarykit.cli.control import note_when_nobody_drives
+from canarykit.cli.control import send
 from canarykit.cli.exit_codes import EXIT_OK
 from canarykit.errors import StateError
 
@@ -32,10 +32,9 @@ def undo_command(options: argparse.Namespace) -> int:
     record = store.load(name)
     if record is None:
         raise StateError(f"no rollout {name!r} in {where}")
-    if not record.get("finished") or store.holder(name) is not None:
-        store.request(name, {"command": "undo"})
-        print(f"rollout '{name}' undo")
-        note_when_nobody_drives(store, name)
+    driver = store.holder(name)
+    if not record.get("finished") or driver is not None:
+        send(store, name, {"command": "undo"}, "undo", driver)
         return EXIT_OK
     print(mark_finished_record(store, name))
     return EXIT_OK
