@@ -49,6 +49,11 @@ class Measurement:
         return record
 
 
+def fault_note(measurement: Measurement) -> str:
+    """` (its message)` after an Error measurement that has one, else "": how views show a fault."""
+    return f" ({measurement.message})" if measurement.phase is Phase.ERROR and measurement.message else ""
+
+
 def _bounded(text: Any) -> Any:
     """A preview of text; anything else (a provider's own metadata types) as given."""
     return preview(text) if isinstance(text, str) else text

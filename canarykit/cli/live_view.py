@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
+from canarykit.analysis.measurement import fault_note
 from canarykit.cli.progress import Progress, countdown, open_progress
 from canarykit.cli.rendering import ICONS
 from canarykit.clock import Clock
@@ -29,9 +30,8 @@ class LiveView:
         self.plan: Sequence[Step] = ()
         self.steps = 0
 
-    def header(self, name: str, namespace: str, version: str, plan: Sequence[Step] | int) -> None:
-        self.steps = plan if isinstance(plan, int) else len(plan)
-        self.plan = () if isinstance(plan, int) else plan
+    def header(self, name: str, namespace: str, version: str, plan: Sequence[Step]) -> None:
+        self.steps, self.plan = len(plan), plan
         self._print(f"rollout {namespace}/{name}: {version} in {self.steps} steps")
 
     def show(self, event: ev.Event) -> None:
@@ -64,7 +64,7 @@ class LiveView:
 
     def _step_status(self, event: ev.StepStarted) -> None:
         step = self.plan[event.index] if event.index < len(self.plan) else None
-        label = f"step {event.index + 1}/{self.steps}" + (f" {step!r}" if step is not None else "")
+        label = ev.step_label(event.index, self.steps) + (f" {step!r}" if step is not None else "")
         seconds = step.seconds if isinstance(step, Pause) else None
         if isinstance(step, Pause) and seconds is None:
             label += ": waiting for promote"
@@ -82,6 +82,4 @@ class LiveView:
 def _text(event: ev.Event) -> str:
     """The event's message; an Error measurement's fault follows it (the log does not repeat it)."""
     measurement = event.measurement if isinstance(event, ev.MeasurementTaken) else None
-    if measurement is not None and measurement.message and measurement.phase.value == "Error":
-        return f"{event.message} ({measurement.message})"
-    return event.message
+    return event.message + (fault_note(measurement) if measurement is not None else "")

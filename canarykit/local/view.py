@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from canarykit.analysis import Measurement
+from canarykit.analysis.measurement import fault_note
 from canarykit.errors import SpecError
 from canarykit.local.traffic import Answer
 from canarykit.rollout import events as ev
@@ -108,9 +109,7 @@ class DemoView:
 
     def _measured(self, measurement: Measurement) -> str:
         """`0.97 Successful`; an Error measurement's fault follows it (the log does not repeat it)."""
-        phase = measurement.phase.value
-        text = f"{measurement.value or '-'} {self._phase(phase)}"
-        return f"{text} ({measurement.message})" if phase == "Error" and measurement.message else text
+        return f"{measurement.value or '-'} {self._phase(measurement.phase.value)}" + fault_note(measurement)
 
     # -- traffic -------------------------------------------------------------------------------------
 
