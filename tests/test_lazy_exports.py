@@ -12,8 +12,9 @@ import pytest
 
 import canarykit
 import canarykit.providers
+import canarykit.telemetry
 
-PACKAGES = [canarykit, canarykit.providers]
+PACKAGES = [canarykit, canarykit.providers, canarykit.telemetry]
 
 
 def type_checking_imports(package: ModuleType) -> dict[str, tuple[str, ...]]:

@@ -7,22 +7,19 @@ prometheus_client: the classes check for it when they are built (`MissingDepende
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from canarykit._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from canarykit.telemetry.rollout_metrics import RolloutMetrics
     from canarykit.telemetry.server import MetricsServer
 
 __all__ = ["MetricsServer", "RolloutMetrics"]
-_HOMES = {
-    "MetricsServer": "canarykit.telemetry.server",
-    "RolloutMetrics": "canarykit.telemetry.rollout_metrics",
+# Imported on first use: the ingress exporter needs neither.
+_EXPORTS = {
+    "canarykit.telemetry.server": ("MetricsServer",),
+    "canarykit.telemetry.rollout_metrics": ("RolloutMetrics",),
 }
 
-
-def __getattr__(name: str) -> Any:
-    """`RolloutMetrics` and `MetricsServer`, imported on first use (the ingress exporter needs neither)."""
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(_HOMES[name]), name)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
