@@ -41,8 +41,8 @@ class Event:
 
 
 @dataclass(frozen=True)
-class StepStarted(Event):
-    """The rollout began step `index` (0-based in the plan; `number` is 1-based): `Step 1/6 started: ...`."""
+class StepEvent(Event):
+    """An event about step `index` (0-based in the plan, as Argo's `currentStepIndex`)."""
 
     index: int = 0
 
@@ -53,15 +53,13 @@ class StepStarted(Event):
 
 
 @dataclass(frozen=True)
-class StepCompleted(Event):
+class StepStarted(StepEvent):
+    """The rollout began step `index` (0-based in the plan; `number` is 1-based): `Step 1/6 started: ...`."""
+
+
+@dataclass(frozen=True)
+class StepCompleted(StepEvent):
     """Step `index` (0-based; `number` 1-based) completed: Argo's `Rollout step 1/6 completed`."""
-
-    index: int = 0
-
-    @property
-    def number(self) -> int:
-        """The step's 1-based number, as messages show it."""
-        return self.index + 1
 
 
 @dataclass(frozen=True)
