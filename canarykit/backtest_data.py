@@ -18,10 +18,8 @@ from enum import Enum
 from typing import Any
 
 from canarykit.analysis import AnalysisResult, Phase
+from canarykit.analysis.evaluate import NO_DATA_MESSAGE
 from canarykit.analysis.measurement import Measurement
-
-NO_DATA_MESSAGE = "no data returned from the metric provider"
-"""The tail of the Error message Argo writes when a condition meets a nil or empty result."""
 
 
 class Content(str, Enum):

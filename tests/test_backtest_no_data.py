@@ -10,10 +10,11 @@ import pytest
 from test_backtest import END, H0, INGRESS, TEMPLATE, history
 
 from canarykit.analysis import Metric, Phase
+from canarykit.analysis.evaluate import NO_DATA_MESSAGE
 from canarykit.analysis.measurement import Measurement
 from canarykit.argo import AnalysisTemplate, load_analysis_template
 from canarykit.backtest import BacktestTable, BacktestWindow, backtest
-from canarykit.backtest_data import NO_DATA_MESSAGE, Content, content, is_empty
+from canarykit.backtest_data import Content, content, is_empty
 from canarykit.judges import ErrorRateComparison
 from canarykit.providers import PrometheusProvider
 from canarykit.testing import ScriptedProvider

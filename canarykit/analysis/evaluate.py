@@ -76,12 +76,13 @@ def _holds(condition: Condition | None, result: Any, kind: str) -> bool:
         raise _EvaluationFailed(_error_message(error, kind, condition.source, result)) from error
 
 
+NO_DATA_MESSAGE = "no data returned from the metric provider"
+"""The tail of the Error message Argo writes when a condition meets a nil or empty result."""
+
+
 def _error_message(error: Exception, kind: str, source: str, result: Any) -> str:
     if _is_nil_or_empty(result):
-        return (
-            f'could not evaluate {kind} "{source}": metric result is nil or empty: '
-            "no data returned from the metric provider"
-        )
+        return f'could not evaluate {kind} "{source}": metric result is nil or empty: {NO_DATA_MESSAGE}'
     return f'could not evaluate {kind} "{source}": {error}'
 
 
