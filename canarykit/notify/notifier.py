@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from canarykit.durations import Duration, parse_duration
-from canarykit.errors import SpecError
+from canarykit.durations import Duration, parse_positive_duration
 from canarykit.notify.messages import EventTranslator, Notification
 from canarykit.notify.sender import Sender
 from canarykit.notify.subscription import Subscription
@@ -32,8 +31,8 @@ class Notifier:
         timeout: Duration = 10,
         close_timeout: Duration = 30,
     ) -> None:
-        self.timeout = _positive(timeout, "timeout")
-        self.close_timeout = _positive(close_timeout, "close_timeout")
+        self.timeout = parse_positive_duration(timeout, "timeout")
+        self.close_timeout = parse_positive_duration(close_timeout, "close_timeout")
         self.subscriptions = tuple(subscriptions)
         self._services = [subscription.service(self.timeout) for subscription in self.subscriptions]
         self._translator = EventTranslator()
@@ -61,7 +60,7 @@ class Notifier:
 
     def close(self, timeout: Duration | None = None) -> bool:
         """Wait for the queued notifications (at most `timeout`, else `close_timeout`); True when all went."""
-        return self._sender.close(None if timeout is None else _positive(timeout, "timeout"))
+        return self._sender.close(None if timeout is None else parse_positive_duration(timeout, "timeout"))
 
     @property
     def sent(self) -> int:
@@ -81,10 +80,3 @@ class Notifier:
 
     def __repr__(self) -> str:
         return f"Notifier({list(self.subscriptions)!r})"
-
-
-def _positive(value: Any, name: str) -> float:
-    seconds = parse_duration(value, name)
-    if seconds <= 0:
-        raise SpecError(f"{name} must be more than 0 seconds, got {value!r}", name)
-    return seconds

@@ -83,7 +83,7 @@ def test_every_service_apprise_knows_is_accepted() -> None:
 
 
 def test_bad_timeouts_are_refused() -> None:
-    with pytest.raises(SpecError, match="timeout must be more than 0 seconds"):
+    with pytest.raises(SpecError, match="timeout must be > 0"):
         Notifier([], timeout=0)
     with pytest.raises(SpecError):
         Notifier([], close_timeout="soon")
