@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from canarykit.telemetry.dependency import require_prometheus_client
+from canarykit.telemetry.server import check_port
 
 if TYPE_CHECKING:
     from canarykit.local.view import DemoView
@@ -22,11 +23,7 @@ class MetricsPort:
         self.port, self.announced = port, False
         if port is not None:
             require_prometheus_client("--metrics-port")
-            from prometheus_client import CollectorRegistry
-
-            from canarykit.telemetry.server import MetricsServer
-
-            MetricsServer(CollectorRegistry(), port)  # checks the number; binds nothing
+            check_port(port)
 
     def serving(self, rollout: Rollout, view: DemoView) -> None:
         """Keep the port `rollout` bound for the next experiments; say its address the first time."""

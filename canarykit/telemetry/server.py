@@ -20,6 +20,14 @@ POLL_SECONDS = 0.05
 """How often the serving thread looks for `stop()`: stopping takes at most this long."""
 
 
+def check_port(port: object) -> None:
+    """A port number from 0 (any free one) to 65535, else a `SpecError` naming `metrics_port`."""
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= MAX_PORT:
+        raise SpecError(
+            f"metrics_port must be a port number from 0 to {MAX_PORT}, got {port!r}", "metrics_port"
+        )
+
+
 class MetricsServer:
     """Serves `registry` at `http://address:port/metrics` (any path) in a daemon thread.
 
@@ -28,10 +36,7 @@ class MetricsServer:
     """
 
     def __init__(self, registry: Collector, port: int = 0, address: str = "127.0.0.1") -> None:
-        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= MAX_PORT:
-            raise SpecError(
-                f"metrics_port must be a port number from 0 to {MAX_PORT}, got {port!r}", "metrics_port"
-            )
+        check_port(port)
         if not isinstance(address, str) or not address:
             raise SpecError(
                 f"metrics_address must be a host name or IP address, got {address!r}", "metrics_address"
