@@ -26,19 +26,18 @@ than the TYPE word, and PromQL treats an untyped series as it treats a counter.
 
 from __future__ import annotations
 
-import bisect
 import math
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from itertools import accumulate
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from canarykit.errors import SpecError
 from canarykit.local.access_log import LogRecord
 from canarykit.telemetry.dependency import require_prometheus_client
+from canarykit.telemetry.state import Histogram
 from canarykit.values import format_float
 
 if TYPE_CHECKING:
@@ -87,13 +86,6 @@ class Upstream:
         return f"{namespace}-{self.service}-{self.port}"
 
 
-@dataclass
-class _Series:
-    count: int = 0
-    total: float = 0.0
-    buckets: list[int] = field(default_factory=lambda: [0] * (len(TIME_BUCKETS) + 1))
-
-
 class IngressMetrics:
     """Counts requests to one Ingress as ingress-nginx does; `upstreams` maps `host:port` to its `Upstream`.
 
@@ -116,7 +108,7 @@ class IngressMetrics:
         fixed = {"ingress": ingress, "namespace": namespace, "path": path, **controller}
         self._fixed = {**fixed, "host": host} if host is not None else fixed
         self._service = service
-        self._series: dict[_Key, _Series] = {}
+        self._series: dict[_Key, Histogram] = {}
         self._lock = threading.Lock()
         self.set_upstreams(upstreams)
         self.registry = _registry_of(self)
@@ -137,17 +129,15 @@ class IngressMetrics:
     def observe(self, record: LogRecord) -> None:
         """Count one request and its duration."""
         with self._lock:
-            series = self._series.setdefault(tuple(sorted(self.labels(record).items())), _Series())
-            series.count += 1
-            series.total += record.request_time
-            series.buckets[bisect.bisect_left(TIME_BUCKETS, record.request_time)] += 1
+            key = tuple(sorted(self.labels(record).items()))
+            self._series.setdefault(key, Histogram(TIME_BUCKETS)).observe(record.request_time)
 
     def collect(self) -> Iterator[Metric]:
         """The two families, from the counters as they are now; like client_golang, none without series."""
         from prometheus_client.core import HistogramMetricFamily, UnknownMetricFamily
 
         with self._lock:
-            snapshot = {key: _Series(s.count, s.total, list(s.buckets)) for key, s in self._series.items()}
+            snapshot = {key: replace(s, buckets=list(s.buckets)) for key, s in self._series.items()}
         items = sorted(snapshot.items())
         if not items:
             return
@@ -156,7 +146,7 @@ class IngressMetrics:
         requests = UnknownMetricFamily(REQUESTS, _HELP[REQUESTS], labels=names)
         for key, series in items:
             values = [value for _, value in key]
-            duration.add_metric(values, _cumulative(series), series.total)
+            duration.add_metric(values, series.cumulative(go_float), series.total)
             requests.add_metric(values, series.count)
         yield duration
         yield requests
@@ -176,12 +166,6 @@ def _registry_of(metrics: IngressMetrics) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(metrics)
     return registry
-
-
-def _cumulative(series: _Series) -> list[tuple[str, float]]:
-    """`(le, requests at or under it)` per bucket, `+Inf` last, as `HistogramMetricFamily` takes them."""
-    bounds = [go_float(bound) for bound in (*TIME_BUCKETS, math.inf)]
-    return list(zip(bounds, accumulate(series.buckets), strict=True))
 
 
 def _stable_service(upstreams: Mapping[str, Upstream]) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from canarykit.values import format_float
@@ -19,23 +21,22 @@ class Histogram:
     """Observations in buckets with upper `bounds` (and +Inf), their sum and count."""
 
     bounds: tuple[float, ...] = STEP_SECONDS_BUCKETS
-    buckets: list[int] = field(default_factory=lambda: [0] * (len(STEP_SECONDS_BUCKETS) + 1))
+    buckets: list[int] = field(default_factory=list)
     total: float = 0.0
     count: int = 0
+
+    def __post_init__(self) -> None:
+        self.buckets = self.buckets or [0] * (len(self.bounds) + 1)
 
     def observe(self, value: float) -> None:
         self.buckets[bisect.bisect_left(self.bounds, value)] += 1
         self.total += value
         self.count += 1
 
-    def cumulative(self) -> list[tuple[str, float]]:
-        """`(le, observations at or under it)` per bucket, `+Inf` last."""
-        bounds = [format_float(bound) for bound in (*self.bounds, math.inf)]
-        running, counts = 0, []
-        for count in self.buckets:
-            running += count
-            counts.append(float(running))
-        return list(zip(bounds, counts, strict=True))
+    def cumulative(self, le: Callable[[float], str] = format_float) -> list[tuple[str, float]]:
+        """`(le, observations at or under it)` per bucket, `+Inf` last; `le` writes each bound."""
+        bounds = [le(bound) for bound in (*self.bounds, math.inf)]
+        return list(zip(bounds, map(float, accumulate(self.buckets)), strict=True))
 
 
 @dataclass
