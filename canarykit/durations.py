@@ -10,7 +10,6 @@ value), then `DURATION_HINT`, at the field, flag or step named by `path`.
 from __future__ import annotations
 
 import math
-import re
 from fractions import Fraction
 
 from canarykit.errors import DurationError
@@ -26,7 +25,6 @@ _DIGITS = frozenset("0123456789")
 DURATION_HINT = 'valid units: ns, us (or µs), ms, s, m, h, combined as in "1h30m", e.g. "5m"'
 """What every `DurationError` ends with, after `"; "`. Where a number is accepted (Python, YAML numbers),
 it is seconds; text needs a unit."""
-_SUGGESTION = re.compile(r'; did you mean "\d+s"\?$')
 
 Duration = str | int | float
 
@@ -34,16 +32,16 @@ Duration = str | int | float
 def parse_duration(value: Duration, path: str = "") -> float:
     """Seconds in `value`; a number is seconds, a string is a Go duration. Raises `DurationError`."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise _error(f"invalid duration {value!r}: expected a string or a number of seconds", path)
+        raise duration_error(f"invalid duration {value!r}: expected a string or a number of seconds", path)
     try:
         return _seconds(value) if isinstance(value, int | float) else _parse_go_duration(value)
     except _GoDurationError as error:
-        raise _error(str(error), path, value) from None
+        raise duration_error(str(error), path, value) from None
 
 
 def go_reason(error: DurationError) -> str:
     """The error's reason without `DURATION_HINT`: Go's own message, for texts that must match Argo's."""
-    return _SUGGESTION.sub("", error.reason.removesuffix("; " + DURATION_HINT))
+    return error.detail or error.reason
 
 
 def parse_optional_duration(value: Duration | None, path: str = "") -> float | None:
@@ -55,7 +53,7 @@ def parse_positive_duration(value: Duration, name: str) -> float:
     """`parse_duration`, refusing zero with a `DurationError` naming `name`."""
     seconds = parse_duration(value, name)
     if not seconds > 0:
-        raise _error(f"{name} must be > 0, got {value!r}", "")
+        raise duration_error(f"{name} must be > 0, got {value!r}", "")
     return seconds
 
 
@@ -63,11 +61,15 @@ class _GoDurationError(Exception):
     """Go's message for a bad duration, before the hint and the path are added."""
 
 
-def _error(reason: str, path: str, value: object = None) -> DurationError:
-    """A `DurationError` at `path`: `reason`, a unit suggestion for a bare number in a string, the hint."""
-    if isinstance(value, str) and value.strip().isdigit():
-        reason += f'; did you mean "{value.strip()}s"?'
-    return DurationError(f"{reason}; {DURATION_HINT}", path)
+def duration_error(reason: str, path: str, value: object = None) -> DurationError:
+    """A `DurationError` at `path`: `reason` (kept as its `detail`), a unit suggestion for a bare number in
+    a string, then the hint."""
+    suggestion = (
+        f'; did you mean "{value.strip()}s"?' if isinstance(value, str) and value.strip().isdigit() else ""
+    )
+    error = DurationError(f"{reason}{suggestion}; {DURATION_HINT}", path)
+    error.detail = reason
+    return error
 
 
 def _seconds(value: int | float) -> float:

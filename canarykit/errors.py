@@ -46,7 +46,10 @@ _Located = TypeVar("_Located", bound=SpecError)
 
 
 class DurationError(SpecError):
-    """A duration string or number could not be parsed."""
+    """A duration string or number could not be parsed; `detail` is the reason without the units hint
+    that ends the message (Go's own words), for texts that must match Argo's."""
+
+    detail = ""
 
 
 class ConditionSyntaxError(SpecError):

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from canarykit.analysis.evaluate import ConditionLike, compile_optional
-from canarykit.durations import Duration, parse_duration
+from canarykit.durations import Duration, duration_error, go_reason, parse_duration
 from canarykit.errors import DurationError, SpecError
 from canarykit.providers.base import MetricProvider
 
@@ -91,7 +91,7 @@ def _seconds(value: Duration | None, prefix: str, field: str) -> float | None:
     try:
         return parse_duration(value)
     except DurationError as error:
-        raise DurationError(f"{prefix}: {error.reason}", field) from None
+        raise duration_error(f"{prefix}: {go_reason(error)}", field, value) from None
 
 
 def _check_limits(metric: Metric, has_interval: bool) -> None:

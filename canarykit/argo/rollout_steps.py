@@ -17,7 +17,7 @@ from canarykit.argo.rollout_models import (
     SetCanaryScaleModel,
 )
 from canarykit.argo.run_templates import run_templates
-from canarykit.durations import DURATION_HINT, parse_duration
+from canarykit.durations import duration_error, parse_duration
 from canarykit.errors import DurationError, SpecError, UnsupportedFeature
 from canarykit.steps import Analysis, Pause, Plan, SetCanaryScale, SetWeight, Step
 
@@ -122,7 +122,7 @@ def pause(model: PauseModel, path: str) -> Pause:
         duration = int(duration)
     if isinstance(duration, int):
         if duration < 0:
-            raise DurationError(f"{INVALID_DURATION}, got {duration}; {DURATION_HINT}", path)
+            raise duration_error(f"{INVALID_DURATION}, got {duration}", path)
         return Pause(duration)
     try:
         seconds = parse_duration(duration, path)
