@@ -7,13 +7,13 @@ from typing import Any
 
 from canarykit.cli.cluster import add_store_options, connect_to_store
 from canarykit.cli.exit_codes import EXIT_FAILED, EXIT_OK
+from canarykit.cli.list_cmd import KINDS
 from canarykit.cli.rendering import render_rollout, status_line
 from canarykit.clock import Clock, SystemClock
 from canarykit.durations import parse_duration
 from canarykit.errors import SpecError, StateError
 
 REDRAW = 1.0
-KINDS = ("rollout", "rollouts", "ro")
 """What may stand before the name, as in `kubectl argo rollouts get rollout NAME`."""
 BOOL_SPELLINGS = {True: ("true", "True", "TRUE", "t", "1"), False: ("false", "False", "FALSE", "f", "0")}
 

@@ -38,7 +38,7 @@ def register(commands: Any) -> None:
 
 
 def run_command(options: argparse.Namespace) -> int:
-    model = plan_options.traffic_model(options)
+    detection = plan_options.traffic_model(options)
     if bool(options.filename) == bool(options.preset):
         raise SpecError("plan needs either -f FILE (repeatable) or --preset nginx-canary")
     if options.preset:
@@ -46,8 +46,8 @@ def run_command(options: argparse.Namespace) -> int:
     else:
         spec = load(*options.filename)
         lines, steps, analyses = render(spec), spec.steps, plan_analysis.of_spec(spec)
-    if model is not None:
-        extra = plan_options.hypothetical(options)
+    if detection is not None:
+        model, extra = detection
         lines += plan_detection.render(holds(steps), analyses, model, extra)
     for line in lines:
         print(line)

@@ -45,8 +45,9 @@ def fraction(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number or a percentage: {text!r}") from None
 
 
-def traffic_model(options: argparse.Namespace) -> TrafficModel | None:
-    """The traffic model asked for on the command line; None without its flags. Checked before any output."""
+def traffic_model(options: argparse.Namespace) -> tuple[TrafficModel, JudgeMetric | None] | None:
+    """The traffic model asked for on the command line and the hypothetical judge (`--judge`), if any; None
+    without the flags. Checked before any output."""
     given = {name for name in (*REQUIRED, *HYPOTHETICAL, "judge") if getattr(options, name) is not None}
     if not given:
         return None
@@ -61,8 +62,7 @@ def traffic_model(options: argparse.Namespace) -> TrafficModel | None:
         )
     model = TrafficModel(options.traffic, options.baseline_error, options.detect)
     Detection(model.traffic, model.baseline_error, model.ratio)  # validates the model
-    hypothetical(options)  # validates the judge's settings
-    return model
+    return model, hypothetical(options)
 
 
 def hypothetical(options: argparse.Namespace) -> JudgeMetric | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from canarykit.errors import SpecError
@@ -98,14 +98,6 @@ def _service(text: str) -> tuple[str, str]:
     return name.strip(), url.strip()
 
 
-@contextlib.contextmanager
-def notifying(notifier: Notifier | None, rollout: Any) -> Iterator[None]:
+def notifying(notifier: Notifier | None, rollout: Any) -> contextlib.AbstractContextManager[object]:
     """Attach `notifier` to `rollout` for the block, then wait (bounded) for its last notifications."""
-    if notifier is None:
-        yield
-        return
-    notifier.attach(rollout)
-    try:
-        yield
-    finally:
-        notifier.close()
+    return contextlib.nullcontext() if notifier is None else notifier.attach(rollout)
