@@ -8,7 +8,7 @@ from html import escape
 
 from canarykit.report import charts
 from canarykit.report.record import AnalysisRecord, EventRecord, RolloutRecord
-from canarykit.report.series import JudgeSeries, MetricSeries, series_of
+from canarykit.report.series import JudgeSeries, MetricSeries, analysis_series
 from canarykit.report.style import ROLLOUT_BANDS
 from canarykit.report.svg import chart_ids, to_svg
 from canarykit.report.timeline import Timeline, timeline_of
@@ -62,7 +62,6 @@ def _rollout(rollout: RolloutRecord, number: int, ids: Iterator[str]) -> str:
     timeline = timeline_of(rollout)
     color = ROLLOUT_BANDS.get(rollout.phase, "#eee")
     why = reason_text(rollout.reason)
-    found = series_of(rollout)
     parts = [
         f'<section class="rollout" id="rollout-{number}">',
         f"<h2>{escape(rollout.name)} → {escape(rollout.version)} "
@@ -71,7 +70,7 @@ def _rollout(rollout: RolloutRecord, number: int, ids: Iterator[str]) -> str:
         f'<p class="why"><b>Why:</b> {escape(why)}</p>' if why else "",
         f'<p class="note">Message: <code>{escape(rollout.message)}</code></p>' if rollout.message else "",
         _timeline(timeline, ids),
-        *(_analysis(analysis, found, timeline.end, ids) for analysis in rollout.analyses),
+        *(_analysis(analysis, timeline, ids) for analysis in rollout.analyses),
         _events(rollout.events, timeline.origin),
         "</section>",
     ]
@@ -92,13 +91,11 @@ def _timeline(timeline: Timeline, ids: Iterator[str]) -> str:
     return f"<h3>Timeline</h3>{_figure(charts.timeline_chart(timeline), caption, ids)}{steps}"
 
 
-def _analysis(
-    analysis: AnalysisRecord, found: list[MetricSeries | JudgeSeries], end: float, ids: Iterator[str]
-) -> str:
+def _analysis(analysis: AnalysisRecord, timeline: Timeline, ids: Iterator[str]) -> str:
     head = f"<h3>Analysis run {escape(analysis.name)}: {escape(analysis.phase)}</h3>"
     message = f'<p class="note"><code>{escape(analysis.message)}</code></p>' if analysis.message else ""
-    mine = [s for s in found if any(s.metric is m for m in analysis.metrics)]
-    return head + message + "".join(_series(series, end, ids) for series in mine)
+    series = analysis_series(analysis, timeline.origin)
+    return head + message + "".join(_series(each, timeline.end, ids) for each in series)
 
 
 def _series(series: MetricSeries | JudgeSeries, end: float, ids: Iterator[str]) -> str:

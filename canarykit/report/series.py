@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from canarykit.report.record import MeasurementRecord, MetricRecord, RolloutRecord
+from canarykit.report.record import AnalysisRecord, MeasurementRecord, MetricRecord, RolloutRecord
 from canarykit.report.thresholds import Threshold, number_in, threshold_of
 
 
@@ -82,12 +82,15 @@ def is_judge(metric: MetricRecord) -> bool:
 def series_of(rollout: RolloutRecord) -> list[MetricSeries | JudgeSeries]:
     """One series per metric of each analysis run, in the record's order."""
     origin = origin_of(rollout)
-    found: list[MetricSeries | JudgeSeries] = []
-    for analysis in rollout.analyses:
-        for metric in analysis.metrics:
-            maker = judge_series if is_judge(metric) else metric_series
-            found.append(maker(analysis.name, metric, origin))
-    return found
+    return [series for analysis in rollout.analyses for series in analysis_series(analysis, origin)]
+
+
+def analysis_series(analysis: AnalysisRecord, origin: float) -> list[MetricSeries | JudgeSeries]:
+    """One series per metric of `analysis`, times in seconds since `origin`."""
+    return [
+        (judge_series if is_judge(metric) else metric_series)(analysis.name, metric, origin)
+        for metric in analysis.metrics
+    ]
 
 
 def metric_series(analysis: str, metric: MetricRecord, origin: float) -> MetricSeries:
