@@ -89,8 +89,10 @@ def test_a_busy_port_and_an_unknown_address_are_spec_errors() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
+        router = InMemoryRouter()
         with pytest.raises(SpecError, match=f"cannot serve metrics on 127.0.0.1:{port}"):
-            _rollout(InMemoryRouter(), metrics_port=port)
+            _rollout(router, metrics_port=port)
+        assert router.history == []  # refused while the Rollout is built: no traffic moved
     with pytest.raises(SpecError, match=r"metrics_address 'no-such-host\.invalid' does not resolve"):
         _rollout(InMemoryRouter(), metrics_port=0, metrics_address="no-such-host.invalid")
     with pytest.raises(SpecError, match="metrics_address must be a host name"):
