@@ -17,6 +17,13 @@ from canarykit.rollout.status import INCONCLUSIVE_ANALYSIS
 if TYPE_CHECKING:
     from canarykit.rollout.stepper import Stepper
 
+FAILURE_LABELS = {
+    "Step": "Step-based",
+    "PrePromotion": "Blue/green pre-promotion",
+    "PostPromotion": "Blue/green post-promotion",
+}
+"""How Argo's abort message names each kind of run (`Step-based analysis phase error/failed: ...`)."""
+
 
 class RolloutAnalyses:
     """The background run and the current step's run of one driver."""
@@ -50,8 +57,8 @@ class RolloutAnalyses:
         if kind == "Background":
             self.background, self.background_done = None, run.phase is Phase.SUCCESSFUL
         if run.phase in (Phase.FAILED, Phase.ERROR):
-            label = "Step-based" if kind == "Step" else kind
-            stepper.fail(f"{label} analysis phase error/failed: {run.message}")
+            detail = f": {run.message}" if run.message else ""  # Argo adds the run's message when it has one
+            stepper.fail(f"{FAILURE_LABELS.get(kind, kind)} analysis phase error/failed{detail}")
         elif run.phase is Phase.INCONCLUSIVE:
             stepper.pause(INCONCLUSIVE_ANALYSIS)
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from canarykit.errors import SpecError
 from canarykit.rollout import events as ev
 from canarykit.rollout.header_routing import set_header_route
+from canarykit.rollout.preview import show_preview, switched
 from canarykit.rollout.rollback import Backoff, retry, return_traffic_to_stable
-from canarykit.rollout.status import RolloutPhase
-from canarykit.rollout.step_actions import POLL
+from canarykit.rollout.status import POLL, RolloutPhase
 from canarykit.steps.kinds import MAX_WEIGHT
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def complete(stepper: Stepper, now: float) -> float | None:
         rollout.emit(
             ev.Promoted, f"Rollout completed update to revision {status.revision}", version=status.version
         )
-    return _remove_canary_when_due(stepper, now)
+    return remove_canary_when_due(stepper, now)
 
 
 def full_weight(router: object) -> int:
@@ -84,12 +84,27 @@ def fast_track(stepper: Stepper, now: float) -> float | None:
 def roll_back(stepper: Stepper, now: float) -> float | None:
     """Traffic to stable first (confirmed, or `RollbackFailed`), then the canary removed after the delay."""
     status, rollout = stepper.status, stepper.rollout
+    delay = rollout.abort_scale_down_delay
     if status.scale_down_at is None:
+        was = status.weight
         send_traffic_to_stable(stepper, rollout.backoff)
-        status.scale_down_at = rollout.clock.now() + rollout.abort_scale_down_delay
+        status.scale_down_at = rollout.clock.now() + (delay or 0)
         stepper.save()
         rollout.emit(ev.RolledBack, "traffic returned to stable", weight=0)
-    return _remove_canary_when_due(stepper, now)
+        if rollout.blue_green is not None and was:
+            switched(stepper, rollout.blue_green.active_service, status.version, status.stable_version)
+    if delay is None and status.aborted:  # blue-green's abort_scale_down_delay 0: the new version stays
+        _leave_new_version(stepper, now)
+        return None
+    return remove_canary_when_due(stepper, now)
+
+
+def _leave_new_version(stepper: Stepper, now: float) -> None:
+    """Finish the rollback without removing the new version (Argo's `abortScaleDownDelaySeconds: 0`)."""
+    status = stepper.status
+    status.finished, status.finished_at = True, now
+    stepper.save()
+    stepper.rollout.emit(ev.Event, f"{status.version} left running: abort_scale_down_delay is 0 (never)")
 
 
 def send_traffic_to_stable(stepper: Stepper, backoff: Backoff) -> None:
@@ -120,13 +135,15 @@ def clear_header_routes(stepper: Stepper) -> None:
         set_header_route(stepper, None)
 
 
-def _remove_canary_when_due(stepper: Stepper, now: float) -> float | None:
+def remove_canary_when_due(stepper: Stepper, now: float) -> float | None:
+    """The canary removed once its scale-down time has come, then the router's clean-up: finished."""
     status, rollout = stepper.status, stepper.rollout
     assert status.scale_down_at is not None
     if now < status.scale_down_at:
         return status.scale_down_at
     workload = rollout.workload
     retry(workload.remove_canary, rollout.clock, rollout.backoff, "remove canary")
+    show_preview(stepper, False)  # blue-green: a preview never points at a removed version
     finish = getattr(rollout.router, "finish", None)  # optional: a router's clean-up at the end
     if callable(finish):
         retry(finish, rollout.clock, rollout.backoff, "router clean-up")

@@ -116,6 +116,18 @@ class RolledBack(Event):
 
 
 @dataclass(frozen=True)
+class ServiceSwitched(Event):
+    """Blue-green: `service` (active or preview) now serves `current` instead of `previous` (versions).
+
+    Argo's `SwitchService` event: `Switched selector for service 'web-active' from 'v1' to 'v2'`.
+    """
+
+    service: str = ""
+    previous: str = ""
+    current: str = ""
+
+
+@dataclass(frozen=True)
 class ListenerFailed(Event):
     """An event listener or a rollback hook raised; the rollout goes on regardless."""
 

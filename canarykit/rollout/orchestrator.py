@@ -26,7 +26,9 @@ from canarykit.rollout.rollback import ONCE, Backoff, start_on_stable
 from canarykit.rollout.status import RolloutPhase, RolloutStatus
 from canarykit.rollout.stepper import Stepper
 from canarykit.rollout.store import StateStore
-from canarykit.steps import Plan, Step
+from canarykit.rollout.strategy import check_blue_green, plan_of, scale_down_delays
+from canarykit.steps import Step
+from canarykit.steps.bluegreen import BlueGreen
 from canarykit.steps.kinds import check_weights
 from canarykit.telemetry.serving import metrics_served, serve_metrics
 from canarykit.traffic import TrafficRouter
@@ -38,7 +40,7 @@ DEFAULT_BACKOFF = Backoff()
 
 
 class Rollout:
-    """A canary rollout of one version, embedded in the caller's script.
+    """A canary (or, given a `BlueGreen` in place of the steps, a blue-green) rollout of one version.
 
     `run(version)` blocks until Healthy or rolled back and returns a `RolloutResult`; `advance()` does what is
     due now and returns when to call again, so one loop can drive many rollouts. `promote()`, `abort()` and
@@ -50,15 +52,15 @@ class Rollout:
     def __init__(
         self,
         name: str,
-        steps: Sequence[Step],
+        steps: Sequence[Step] | BlueGreen,
         router: TrafficRouter,
         workload: Workload,
         analysis: BackgroundAnalysis | None = None,
         clock: Clock | None = None,
         state: StateStore | None = None,
         on_event: EventListener | None = None,
-        scale_down_delay: Duration = 30,
-        abort_scale_down_delay: Duration = 30,
+        scale_down_delay: Duration | None = None,
+        abort_scale_down_delay: Duration | None = None,
         progress_deadline: Duration = 600,
         failure_policy: str = "rollback",
         backoff: Backoff = DEFAULT_BACKOFF,
@@ -75,7 +77,7 @@ class Rollout:
         if failure_policy not in POLICIES:
             raise SpecError(f"failure_policy must be one of {POLICIES}, got {failure_policy!r}")
         self.name = name
-        self.plan = Plan(steps)
+        self.plan, self.blue_green = plan_of(steps)
         check_edges(router, workload, state)
         self.router, self.workload, self.analysis = router, workload, analysis
         self.clock: Clock = clock or SystemClock()
@@ -87,11 +89,12 @@ class Rollout:
         check_weights(self.plan, self.max_weight)
         check_analyses(self.plan, analysis, prometheus)
         check_header_routes(self.plan, router)
+        check_blue_green(self.blue_green, router, analysis, prometheus)
         self.store = state
         self.failure_policy = failure_policy
         self.backoff = backoff
-        self.scale_down_delay = parse_duration(scale_down_delay, "scale_down_delay")
-        self.abort_scale_down_delay = parse_duration(abort_scale_down_delay, "abort_scale_down_delay")
+        delays = scale_down_delays(self.blue_green, scale_down_delay, abort_scale_down_delay)
+        self.scale_down_delay, self.abort_scale_down_delay = delays
         self.progress_deadline = parse_duration(progress_deadline, "progress_deadline")
         self._log = EventLog([on_event] if on_event else [])
         self._lock = threading.RLock()

@@ -21,6 +21,8 @@ class RolloutPhase(str, Enum):
         return self.value
 
 
+POLL = 1.0
+"""Seconds between readiness checks, and between looks at an indefinite pause."""
 CANARY_PAUSE_STEP = "CanaryPauseStep"
 INCONCLUSIVE_ANALYSIS = "InconclusiveAnalysisRun"
 MANUALLY_PAUSED = "manually paused"
@@ -84,6 +86,8 @@ class RolloutStatus:
     hooks_done: bool = False
     unconfirmed: str = ""
     """What the router could not confirm (a rollback whose weight 0 nginx did not acknowledge)."""
+    preview_version: str = ""
+    """Blue-green: the version the preview serves when it is not stable's ('' = stable's, or no preview)."""
     plan: str = ""
     """A fingerprint of the steps this record was made for; a resume under another plan is refused."""
     schema: int = SCHEMA

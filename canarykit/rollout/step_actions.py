@@ -8,16 +8,15 @@ from typing import TYPE_CHECKING
 from canarykit.analysis import Phase
 from canarykit.rollout import events as ev
 from canarykit.rollout.analyses import resolve_metrics
+from canarykit.rollout.bluegreen_actions import reconcile_phase
 from canarykit.rollout.header_routing import header_route_step
-from canarykit.rollout.status import CANARY_PAUSE_STEP, RolloutPhase
+from canarykit.rollout.status import CANARY_PAUSE_STEP, POLL, RolloutPhase
 from canarykit.steps import Analysis, Pause, Plan, SetCanaryScale, SetHeaderRoute, SetWeight
+from canarykit.steps.bluegreen_phases import BlueGreenPhase
 from canarykit.steps.kinds import MAX_WEIGHT
 
 if TYPE_CHECKING:
     from canarykit.rollout.stepper import Stepper
-
-POLL = 1.0
-"""Seconds between readiness checks, and between looks at an indefinite pause."""
 
 
 def reconcile_step(stepper: Stepper, now: float) -> float | None:
@@ -39,12 +38,14 @@ def reconcile_step(stepper: Stepper, now: float) -> float | None:
         return _analysis_step(stepper, now, step)
     if isinstance(step, SetHeaderRoute):
         return _header_route_step(stepper, now, step)
+    if isinstance(step, BlueGreenPhase):
+        return reconcile_phase(stepper, now, step)
     return _scale_step(stepper, now, step)
 
 
 def _set_weight_step(stepper: Stepper, now: float, weight: int) -> float | None:
     rollout = stepper.rollout
-    if not _canary_scaled(stepper, now, _replicas_for(weight, rollout.workload.replicas, rollout.max_weight)):
+    if not canary_scaled(stepper, now, _replicas_for(weight, rollout.workload.replicas, rollout.max_weight)):
         return now + POLL
     stepper.set_weight(weight)
     return step_done(stepper, now)
@@ -55,7 +56,7 @@ def _scale_step(stepper: Stepper, now: float, step: SetCanaryScale) -> float | N
     weight = stepper.status.weight if step.match_traffic_weight else step.weight
     max_weight = stepper.rollout.max_weight
     replicas = step.replicas if step.replicas is not None else _replicas_for(weight or 0, total, max_weight)
-    return step_done(stepper, now) if _canary_scaled(stepper, now, replicas) else now + POLL
+    return step_done(stepper, now) if canary_scaled(stepper, now, replicas) else now + POLL
 
 
 def _replicas_for(weight: int, total: int, max_weight: int) -> int:
@@ -63,7 +64,8 @@ def _replicas_for(weight: int, total: int, max_weight: int) -> int:
     return math.ceil(weight * total / max_weight)
 
 
-def _canary_scaled(stepper: Stepper, now: float, replicas: int) -> bool:
+def canary_scaled(stepper: Stepper, now: float, replicas: int) -> bool:
+    """The canary started (once per driver), asked for `replicas`, and ready; aborts past the deadline."""
     workload = stepper.rollout.workload
     if not stepper.canary_ensured:  # once per driver: start_canary finds the canary after a resume
         workload.start_canary(stepper.status.version)
@@ -85,27 +87,37 @@ def _header_route_step(stepper: Stepper, now: float, step: SetHeaderRoute) -> fl
 
 
 def _pause_step(stepper: Stepper, now: float, step: Pause) -> float | None:
+    return hold(stepper, now, step.seconds, CANARY_PAUSE_STEP)
+
+
+def hold(stepper: Stepper, now: float, seconds: float | None, reason: str) -> float | None:
+    """Pause for `reason`, then end the step after `seconds` (None: only `promote()` ends it)."""
     status = stepper.status
     if status.pause_started_at is None:
         status.pause_started_at = now
-        stepper.pause(CANARY_PAUSE_STEP)
-    if step.seconds is None:
+        stepper.pause(reason)
+    if seconds is None:
         return now + POLL
-    end = status.pause_started_at + step.seconds
+    end = status.pause_started_at + seconds
     return step_done(stepper, now) if now >= end else end
 
 
 def _analysis_step(stepper: Stepper, now: float, step: Analysis) -> float | None:
+    return analysis_gate(stepper, now, step, str(stepper.status.step_index), "Step")
+
+
+def analysis_gate(stepper: Stepper, now: float, step: Analysis, suffix: str, kind: str) -> float | None:
+    """Run `step`'s analysis as `<rollout>-<revision>-<suffix>`; the step is done once it succeeds."""
     analyses = stepper.analyses
     if analyses.step_run is None:
-        name = f"{stepper.rollout.name}-{stepper.status.revision}-{stepper.status.step_index}"
+        name = f"{stepper.rollout.name}-{stepper.status.revision}-{suffix}"
         metrics = resolve_metrics(step.source, step.args, stepper.rollout.prometheus)
         analyses.step_run = analyses.start(metrics, name)
     wake = analyses.step_run.advance()
     if not analyses.step_run.completed:
         return wake
     run, analyses.step_run = analyses.step_run, None
-    analyses.done(run, "Step")
+    analyses.done(run, kind)
     return step_done(stepper, now) if run.phase is Phase.SUCCESSFUL else now
 
 

@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING
 from canarykit.errors import StateError
 from canarykit.rollout import events as ev
 from canarykit.rollout.analysis_runs import RolloutAnalyses
+from canarykit.rollout.bluegreen_actions import complete_blue_green
 from canarykit.rollout.completion import complete, fast_track, roll_back
 from canarykit.rollout.header_routing import apply_header_route
 from canarykit.rollout.manual import reconcile_undo, unpause
 from canarykit.rollout.rollback import retry
-from canarykit.rollout.status import ANALYSIS_FAILED, INCONCLUSIVE_ANALYSIS, RolloutPhase, RolloutStatus
-from canarykit.rollout.step_actions import POLL, reconcile_step, set_weight_at, step_done
+from canarykit.rollout.status import ANALYSIS_FAILED, INCONCLUSIVE_ANALYSIS, POLL, RolloutPhase, RolloutStatus
+from canarykit.rollout.step_actions import reconcile_step, set_weight_at, step_done
 from canarykit.steps import Analysis
+from canarykit.steps.bluegreen_phases import BlueGreenPhase
 
 if TYPE_CHECKING:
     from canarykit.rollout.orchestrator import Rollout
@@ -78,7 +80,7 @@ class Stepper:
         if status.pause_reason in (INCONCLUSIVE_ANALYSIS, ANALYSIS_FAILED):
             return now + POLL
         if status.step_index >= len(self.rollout.plan):
-            return complete(self, now)
+            return (complete if self.rollout.blue_green is None else complete_blue_green)(self, now)
         return _earliest(reconcile_step(self, now), background_wake)
 
     def _restore_header_route(self) -> None:
@@ -152,6 +154,8 @@ class Stepper:
             status.promote_full = True
             self.analyses.terminate()
             status.step_index = len(self.rollout.plan)
+        elif self.rollout.blue_green is not None and status.pause_reason is None:
+            pass  # Argo: with no pause condition, promoting a blue-green release changes nothing
         elif status.pause_reason in (INCONCLUSIVE_ANALYSIS, ANALYSIS_FAILED) and not self._on_analysis_step():
             self.analyses.background_done = False
         elif status.step_index < len(self.rollout.plan):
@@ -164,7 +168,10 @@ class Stepper:
 
     def _on_analysis_step(self) -> bool:
         plan = self.rollout.plan
-        return self.status.step_index < len(plan) and isinstance(plan[self.status.step_index], Analysis)
+        if self.status.step_index >= len(plan):
+            return False
+        step = plan[self.status.step_index]
+        return isinstance(step, Analysis) or (isinstance(step, BlueGreenPhase) and step.analysis is not None)
 
     def retry(self) -> None:
         status = self.status

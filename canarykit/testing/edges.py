@@ -17,6 +17,9 @@ class InMemoryRouter:
     def __init__(self, weight: int = 0) -> None:
         self.weight = weight
         self.history: list[int] = []
+        self.preview = False
+        """Blue-green: whether the preview serves the canary (`set_preview`); `preview_history` lists each."""
+        self.preview_history: list[bool] = []
         self.header_route: tuple[str, str | None, str | None] | None = None
         self._failures = 0
 
@@ -32,6 +35,13 @@ class InMemoryRouter:
 
     def get_weight(self) -> int:
         return self.weight
+
+    def set_preview(self, canary: bool) -> None:
+        self.preview = canary
+        self.preview_history.append(canary)
+
+    def get_preview(self) -> bool:
+        return self.preview
 
     def set_header_route(self, header: str, value: str | None = None, pattern: str | None = None) -> None:
         """Route requests carrying `header` (matching `value` or `pattern`) to the canary."""

@@ -29,3 +29,17 @@ class HeaderRouter(Protocol):
     def set_header_route(self, header: str, value: str | None = None, pattern: str | None = None) -> None: ...
 
     def remove_header_routes(self) -> None: ...
+
+
+@runtime_checkable
+class PreviewRouter(Protocol):
+    """A router that also serves a preview (Argo's `previewService`) for blue-green releases.
+
+    `set_preview(True)` points the preview at the canary (the new version), `set_preview(False)` at stable.
+    The blue-green runner moves the active side with `set_weight(0)` (all on stable) and
+    `set_weight(max_weight)` (all on the new version) only, never in between.
+    """
+
+    def set_preview(self, canary: bool) -> None: ...
+
+    def get_preview(self) -> bool: ...
