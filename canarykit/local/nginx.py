@@ -5,14 +5,14 @@
         router.set_weight(25)  # then 25 % of requests to nginx.url go to the canary
 
 Everything lives under `workdir` (given by the caller, never removed): `conf/nginx.conf`, `conf/upstream.conf`
-(the router's file, written at weight 0 before start), `logs/` and `tmp/`. The access log uses the
-`canarykit` format `LOG_FORMAT`. The config text is `canarykit.local.nginx_config`'s (see there for the
-`user` line nginx gets when started as root); the /proc and port helpers are `canarykit.local.processes`'.
+(the router's file, written at weight 0 before start), `logs/` and `tmp/`. With `preview_upstream`
+(blue-green) a second listener on `preview_port` proxies to the preview upstream (on stable at start). The
+access log uses the `canarykit` format `LOG_FORMAT`. The config text is `canarykit.local.nginx_config`'s (see
+there for the `user` line nginx gets as root); the /proc helpers are `canarykit.local.processes`'.
 """
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import subprocess
 import time
@@ -22,14 +22,17 @@ from types import TracebackType
 from canarykit.errors import CanaryError
 from canarykit.local.nginx_config import (
     LOG_FORMAT,
-    WORKER_PROCESSES,
+    PREVIEW_ACCESS_LOG,
     NginxNotFound,
     find_nginx,
     nginx_command,
     render_nginx_conf,
+    serving,
+    spawn_nginx,
+    tail_of,
     worker_user_line,
 )
-from canarykit.local.processes import answers_ok, child_pids, stop_gracefully
+from canarykit.local.processes import child_pids, stop_gracefully
 from canarykit.system import free_port, wait_until_ready
 from canarykit.traffic.nginx_upstream import NginxUpstreamRouter
 
@@ -47,9 +50,9 @@ class NginxStartError(CanaryError):
 class NginxServer:
     """Context manager running nginx with `upstream <upstream> { stable; canary; }` behind 127.0.0.1:`port`.
 
-    `port=None` picks a free port (and retries if another process takes it first). `router()` returns the
-    `NginxUpstreamRouter` that moves the weight; `worker_pids()` and `wait_reloaded()` tell when a reload is
-    in force (Linux: they read /proc).
+    `port=None` picks a free port (and retries if another process takes it first), as `preview_port=None`
+    does with a `preview_upstream`. `router()` returns the `NginxUpstreamRouter` that moves the weight (and
+    the preview); `worker_pids()` and `wait_reloaded()` tell when a reload is in force (they read /proc).
     """
 
     def __init__(
@@ -60,16 +63,23 @@ class NginxServer:
         port: int | None = None,
         binary: str = "nginx",
         upstream: str = "app",
+        preview_upstream: str | None = None,
+        preview_port: int | None = None,
     ) -> None:
         self.workdir = Path(workdir).absolute()
-        self.stable = stable
-        self.canary = canary
-        self.binary = binary
-        self.upstream = upstream
-        self._requested_port = port
+        self.stable, self.canary, self.binary = stable, canary, binary
+        self.upstream, self.preview_upstream = upstream, preview_upstream
+        self._requested_port, self._requested_preview_port = port, preview_port
         self._port: int | None = None
+        self._preview_port: int | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._nginx: str | None = None  # the binary's path, found once by start()
+        self.config_path = self.workdir / "conf" / "nginx.conf"
+        self.upstream_path = self.workdir / "conf" / "upstream.conf"  # the router's include file
+        self.access_log_path = self.workdir / "logs" / "access.log"
+        self.preview_access_log_path = self.workdir / PREVIEW_ACCESS_LOG  # the preview listener's requests
+        self.error_log_path = self.workdir / "logs" / "error.log"
+        self.output_path = self.workdir / "logs" / "nginx.out"  # nginx's own stdout and stderr
 
     def __enter__(self) -> NginxServer:
         self.start()
@@ -91,30 +101,20 @@ class NginxServer:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def preview_port(self) -> int:
+        """The preview listener's port, while nginx runs with a `preview_upstream`."""
+        if self._preview_port is None:
+            raise RuntimeError("nginx is not started with a preview_upstream")
+        return self._preview_port
+
+    @property
+    def preview_url(self) -> str:
+        return f"http://127.0.0.1:{self.preview_port}"
+
+    @property
     def pid(self) -> int | None:
         """The master process id while nginx runs."""
         return None if self._process is None else self._process.pid
-
-    @property
-    def config_path(self) -> Path:
-        return self.workdir / "conf" / "nginx.conf"
-
-    @property
-    def upstream_path(self) -> Path:
-        return self.workdir / "conf" / "upstream.conf"
-
-    @property
-    def access_log_path(self) -> Path:
-        return self.workdir / "logs" / "access.log"
-
-    @property
-    def error_log_path(self) -> Path:
-        return self.workdir / "logs" / "error.log"
-
-    @property
-    def output_path(self) -> Path:
-        """Where nginx's own stdout and stderr go."""
-        return self.workdir / "logs" / "nginx.out"
 
     @property
     def check_command(self) -> tuple[str, ...]:
@@ -126,13 +126,12 @@ class NginxServer:
 
     def router(self) -> NginxUpstreamRouter:
         """The router that owns `upstream_path` and checks and reloads this server."""
+        servers, commands = (
+            (self.stable, self.canary, self.upstream),
+            (self.check_command, self.reload_command),
+        )
         return NginxUpstreamRouter(
-            self.upstream_path,
-            self.stable,
-            self.canary,
-            self.upstream,
-            self.check_command,
-            self.reload_command,
+            self.upstream_path, *servers, *commands, preview_upstream=self.preview_upstream
         )
 
     def start(self) -> None:
@@ -152,6 +151,7 @@ class NginxServer:
     def stop(self) -> None:
         """SIGQUIT (graceful), wait, then SIGKILL master and workers after a timeout. Keeps `workdir`."""
         process, self._process, self._port, self._nginx = self._process, None, None, None
+        self._preview_port = None
         if process is None or process.poll() is not None:
             return
         stop_gracefully(process, signal.SIGQUIT, _STOP_TIMEOUT)
@@ -172,45 +172,47 @@ class NginxServer:
 
     def log_tail(self, lines: int = 20) -> str:
         """The last `lines` lines of nginx's output and error log."""
-        texts = []
-        for path in (self.output_path, self.error_log_path):
-            with contextlib.suppress(OSError):
-                texts.extend(path.read_text(errors="replace").splitlines()[-lines:])
-        return "\n".join(texts)
+        return tail_of((self.output_path, self.error_log_path), lines)
 
-    def render_config(self, port: int) -> str:
-        """The text of `conf/nginx.conf` for `port`."""
-        return render_nginx_conf(port, self.upstream, worker_user_line(self.workdir))
+    def render_config(self, port: int, preview_port: int = 0) -> str:
+        """The text of `conf/nginx.conf` for `port` (and `preview_port`, with a `preview_upstream`)."""
+        preview = None if self.preview_upstream is None else (preview_port, self.preview_upstream)
+        return render_nginx_conf(port, self.upstream, worker_user_line(self.workdir), preview)
 
     def _launch(self, binary: str, attempts: int = 3) -> None:
         for attempt in range(attempts):
-            port = self._requested_port or free_port()
-            self.config_path.write_text(self.render_config(port))
-            self._process = self._spawn(binary)
+            port, preview_port = self._pick_ports()
+            self.config_path.write_text(self.render_config(port, preview_port))
+            self._process = spawn_nginx(binary, self.workdir, self.output_path)
             if self._wait_ready(self._process, port):
                 self._port = port
+                self._preview_port = None if self.preview_upstream is None else preview_port
                 return
             self._process.wait()
-            retry = not self._requested_port and "Address already in use" in self.log_tail()
+            retry = self._ports_chosen and "Address already in use" in self.log_tail()
             if not retry or attempt + 1 == attempts:
                 break
         raise NginxStartError(f"nginx exited before it was ready; log tail:\n{self.log_tail()}")
 
-    def _spawn(self, binary: str) -> subprocess.Popen[bytes]:
-        command = nginx_command(binary, self.workdir, "-g", "daemon off;")
-        with self.output_path.open("ab") as output:
-            return subprocess.Popen(
-                command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-            )
+    @property
+    def _ports_chosen(self) -> bool:
+        """Whether a port was picked here (another try may find a free one), not given by the caller."""
+        preview_given = self.preview_upstream is not None and self._requested_preview_port
+        return not self._requested_port and not preview_given
+
+    def _pick_ports(self) -> tuple[int, int]:
+        """The main and preview ports, as requested or free; never one (a second `server` gets nothing)."""
+        port = self._requested_port or free_port()
+        preview_port = self._requested_preview_port or free_port()
+        while preview_port == port and not self._requested_preview_port:
+            preview_port = free_port()
+        if preview_port == port and self.preview_upstream is not None:
+            raise NginxStartError(f"port and preview_port are both {port}")
+        return port, preview_port
 
     def _wait_ready(self, process: subprocess.Popen[bytes], port: int) -> bool:
         """True once all workers run and stub_status answers 200; False if nginx exits; raises after 10 s."""
-
-        # All workers, not just the first to answer: a reload before the next fork would look done too early.
-        def serving() -> bool:
-            return len(child_pids(process.pid)) >= WORKER_PROCESSES and answers_ok(port, "/stub_status")
-
-        ready = wait_until_ready(process, serving, _READY_TIMEOUT, _POLL_SECONDS)
+        ready = wait_until_ready(process, serving(process, port), _READY_TIMEOUT, _POLL_SECONDS)
         if ready is not None:
             return ready
         raise NginxStartError(

@@ -26,6 +26,8 @@ from canarykit.traffic.nginx_upstream import NginxUpstreamRouter
 INGRESS, NAMESPACE = "canary-demo", "default"
 WARM_UP_WINDOW, WARM_UP_POLL = "4s", 0.25
 STABLE_SERVICE, CANARY_SERVICE = "canary-demo", "canary-demo-canary"
+PREVIEW_UPSTREAM = "app-preview"  # blue-green (`LocalStack(preview=True)`): the preview's nginx upstream,
+PREVIEW_INGRESS = PREVIEW_SERVICE = "canary-demo-preview"  # and its Ingress and Service labels
 INSTALL_HINT = (
     "canarykit demo needs nginx and Prometheus on this machine. On Debian or Ubuntu: "
     '"sudo apt-get install --no-install-recommends nginx prometheus" (or run "make demo", which does it)'
@@ -51,12 +53,23 @@ class LocalStack:
 
     Stable runs `first` at weight 0 and traffic flows from the start. Every process and thread started
     is stopped on exit, whatever happened; the directory is removed unless `keep` is set.
+
+    `preview=True` (blue-green) adds nginx's preview listener (`nginx.preview_url`, on stable at start), a
+    router with `preview_upstream`, `preview_rate` requests per second to it (`preview_traffic`), and their
+    metrics under the Ingress `canary-demo-preview` (Service `canary-demo-preview`) from a second exporter.
     """
 
     def __init__(
-        self, versions: dict[str, Version], first: str, rate: float = 40.0, keep: bool = False
+        self,
+        versions: dict[str, Version],
+        first: str,
+        rate: float = 40.0,
+        keep: bool = False,
+        preview: bool = False,
+        preview_rate: float = 10.0,
     ) -> None:
         self.versions, self.first, self.rate, self.keep = versions, first, rate, keep
+        self.preview, self.preview_rate = preview, preview_rate
         self.workdir = Path(tempfile.mkdtemp(prefix="canarykit-demo-"))
         self._exit = ExitStack()
 
@@ -85,14 +98,19 @@ class LocalStack:
         self.canary_app = enter(DemoApp("none"))
         self.workload = DemoWorkload(self.stable_app, self.canary_app, self.versions)
         self.workload.deploy_stable(self.first)
-        self.nginx = enter(
-            NginxServer(self.workdir / "nginx", self.stable_app.address, self.canary_app.address)
-        )
+        preview_upstream = PREVIEW_UPSTREAM if self.preview else None
+        apps = self.stable_app.address, self.canary_app.address
+        self.nginx = enter(NginxServer(self.workdir / "nginx", *apps, preview_upstream=preview_upstream))
         self.router: NginxUpstreamRouter = self.nginx.router()
         self.exporter = enter(AccessLogExporter(self.nginx.access_log_path, self._metrics()))
-        self.prometheus = enter(
-            PrometheusServer(scrape_targets=[self.exporter.address], scrape_interval="1s")
-        )
+        targets = [self.exporter.address]
+        if self.preview:
+            preview_log = self.nginx.preview_access_log_path
+            self.preview_exporter = enter(AccessLogExporter(preview_log, self._preview_metrics()))
+            targets.append(self.preview_exporter.address)
+            url = f"{self.nginx.preview_url}/color"
+            self.preview_traffic = enter(TrafficGenerator(url, rate=self.preview_rate))
+        self.prometheus = enter(PrometheusServer(scrape_targets=targets, scrape_interval="1s"))
         self.traffic = enter(TrafficGenerator(f"{self.nginx.url}/color", rate=self.rate))
         self.state = FileStateStore(self.workdir / "state")
         self._wait_for_metrics()
@@ -115,3 +133,9 @@ class LocalStack:
             self.canary_app.address: Upstream(CANARY_SERVICE, 80, canary=True),
         }
         return IngressMetrics(INGRESS, NAMESPACE, upstreams)
+
+    def _preview_metrics(self) -> IngressMetrics:
+        """The preview Ingress: whichever slot the preview serves is the preview Service."""
+        preview = Upstream(PREVIEW_SERVICE, 80, canary=False)
+        upstreams = {self.stable_app.address: preview, self.canary_app.address: preview}
+        return IngressMetrics(PREVIEW_INGRESS, NAMESPACE, upstreams, service=PREVIEW_SERVICE)

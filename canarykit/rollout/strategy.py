@@ -52,7 +52,7 @@ def check_blue_green(
     post-promotion analyses resolve (templates, args) before anything moves."""
     if strategy is None:
         return
-    if strategy.preview_service is not None and not isinstance(router, PreviewRouter):
+    if strategy.preview_service is not None and not serves_preview(router):
         raise SpecError(
             f"{type(router).__name__} cannot serve a preview: a BlueGreen with preview_service needs a "
             "router with set_preview() and get_preview() (e.g. NginxUpstreamRouter(preview_upstream=...))",
@@ -74,6 +74,11 @@ def check_blue_green(
             if error.path or error.source:
                 raise
             raise SpecError(error.reason, f"BlueGreen.{name}") from None
+
+
+def serves_preview(router: object) -> bool:
+    """A `PreviewRouter` that does not say it was configured without a preview (`serves_preview`)."""
+    return isinstance(router, PreviewRouter) and getattr(router, "serves_preview", True) is True
 
 
 def _or_default(delay: Duration | None) -> Duration:

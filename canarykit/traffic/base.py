@@ -37,7 +37,8 @@ class PreviewRouter(Protocol):
 
     `set_preview(True)` points the preview at the canary (the new version), `set_preview(False)` at stable.
     The blue-green runner moves the active side with `set_weight(0)` (all on stable) and
-    `set_weight(max_weight)` (all on the new version) only, never in between.
+    `set_weight(max_weight)` (all on the new version) only, never in between. A router that serves a
+    preview only when configured for one says so with a bool attribute `serves_preview`.
     """
 
     def set_preview(self, canary: bool) -> None: ...

@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from canarykit.errors import RoutingError
-from canarykit.traffic.upstream_file import read_or_none, remove, write_atomically
+from canarykit.traffic.preview_file import describe_preview
+from canarykit.traffic.upstream_file import HIGHEST_MAX_WEIGHT, read_or_none, remove, write_atomically
 
 MARKER_SUFFIX = ".unconfirmed"
 
@@ -28,19 +29,23 @@ class UpstreamState:
     nginx started); False while a write awaits a reload, or after a failed or interrupted one.
     `last_confirmed_weight`: the weight nginx was last confirmed to serve (None if never, or unknown).
     `written_at`: unix time the unconfirmed write began (None when confirmed, or unknown).
+    `preview`: with a `preview_upstream`, whether the file's preview is the canary (True) or stable (False);
+    None without one, or when the file has no parsable preview block.
     """
 
     desired_weight: int
     confirmed: bool
     last_confirmed_weight: int | None
     written_at: float | None
+    preview: bool | None = None
 
     def describe(self) -> str:
-        """e.g. `weight 0, unconfirmed (last confirmed 30)` or `weight 25, confirmed`."""
+        """e.g. `weight 0, unconfirmed (last confirmed 30)`, `weight 25, confirmed, preview on canary`."""
+        preview = "" if self.preview is None else f", {describe_preview(self.preview)}"
         if self.confirmed:
-            return f"weight {self.desired_weight}, confirmed"
+            return f"weight {self.desired_weight}, confirmed{preview}"
         last = "unknown" if self.last_confirmed_weight is None else str(self.last_confirmed_weight)
-        return f"weight {self.desired_weight}, unconfirmed (last confirmed {last})"
+        return f"weight {self.desired_weight}, unconfirmed (last confirmed {last}){preview}"
 
 
 class WeightUnconfirmed(RoutingError):
@@ -62,17 +67,30 @@ class PendingWrite:
 
 @dataclass(frozen=True)
 class WeightMove:
-    """One `set_weight`: the weight asked for, what was on disk before it, and the marker written for it."""
+    """One write of the include file: the weight it holds, what was on disk before, the marker written for it.
+
+    `label` names the move in errors (`weight 40`, `preview on canary`); `undo_on_failure` (a preview move)
+    puts the previous file back on any failure, whatever the weights.
+    """
 
     weight: int
     previous: str | None  # the include file's text, None if there was none
     previous_weight: int | None  # its canary weight, None if missing or not parsable
     prior: PendingWrite | None  # the marker before, None if the file was confirmed
     pending: PendingWrite  # the marker written for this move
+    label: str = ""
+    undo_on_failure: bool = False
+
+    @property
+    def name(self) -> str:
+        """What the move set, for messages: its label, or `weight <weight>`."""
+        return self.label or f"weight {self.weight}"
 
     @property
     def keeps_new_file(self) -> bool:
         """On a failure, keep the new file when it is the one nearer stable (min of old and new)."""
+        if self.undo_on_failure:
+            return False
         return self.weight == 0 or (self.previous_weight is not None and self.weight <= self.previous_weight)
 
 
@@ -130,7 +148,7 @@ def format_time(unix: float) -> str:
 def _weight_or_none(value: object) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= HIGHEST_MAX_WEIGHT:
         raise ValueError(f"not a weight: {value!r}")
     return value
 

@@ -295,3 +295,16 @@ def test_an_analysis_that_cannot_resolve_is_refused_with_its_place() -> None:
             "web", strategy(post_promotion_analysis=Analysis(BadTemplate())), router, InMemoryWorkload("v1")
         )
     assert caught.value.path == "BlueGreen.post_promotion_analysis" and router.history == []
+
+
+def test_an_nginx_router_without_a_preview_upstream_is_refused_for_a_preview(tmp_path: Any) -> None:
+    from canarykit.traffic import NginxUpstreamRouter
+
+    router = NginxUpstreamRouter(tmp_path / "app.conf", "127.0.0.1:8001", "127.0.0.1:8002")
+    with pytest.raises(SpecError, match="NginxUpstreamRouter cannot serve a preview"):
+        Rollout("web", strategy(), router, InMemoryWorkload("v1"))
+    assert not (tmp_path / "app.conf").exists()
+    previewing = NginxUpstreamRouter(
+        tmp_path / "app.conf", "127.0.0.1:8001", "127.0.0.1:8002", preview_upstream="app-preview"
+    )
+    Rollout("web", strategy(), previewing, InMemoryWorkload("v1"))
