@@ -63,7 +63,7 @@ if TYPE_CHECKING:
     )
     from canarykit.rollout.file_store import FileStateStore
     from canarykit.rollout.reason import JudgeFigures, RolloutReason
-    from canarykit.traffic import TrafficRouter
+    from canarykit.traffic import PreviewRouter, TrafficRouter
     from canarykit.workload import Workload
 
 _EXPORTS = {
@@ -114,7 +114,10 @@ _EXPORTS = {
         "JudgeFigures",
         "RolloutReason",
     ),
-    "canarykit.traffic": ("TrafficRouter",),
+    "canarykit.traffic": (
+        "PreviewRouter",
+        "TrafficRouter",
+    ),
     "canarykit.workload": ("Workload",),
 }
 
@@ -150,6 +153,7 @@ __all__ = [
     "Observation",
     "Outcome",
     "Phase",
+    "PreviewRouter",
     "PrometheusProvider",
     "ProviderError",
     "ReplayClock",
