@@ -1,4 +1,4 @@
-"""Argo `Rollout` YAML -> `RolloutSpec`: the canary plan, background analysis and NGINX routing, validated.
+"""Argo `Rollout` YAML -> `RolloutSpec`: the canary plan or blue-green options, analyses, routing, checked.
 
 `load()` reads files or YAML text (multi-document allowed), keeps the Rollout, AnalysisTemplates and
 ClusterAnalysisTemplates, ignores everything else (Services, Ingresses...) and raises every problem as a
@@ -7,90 +7,31 @@ ClusterAnalysisTemplates, ignores everything else (Services, Ingresses...) and r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any
 
 from canarykit.argo.analysis_template import TEMPLATE_KINDS, AnalysisTemplate
+from canarykit.argo.bluegreen import blue_green_spec
 from canarykit.argo.cluster import ClusterAccess
 from canarykit.argo.documents import Source, errors_in, read_documents, source_of, validate
-from canarykit.argo.gateway_routing import GatewayAPIRouting, gateway_api_routing
+from canarykit.argo.gateway_routing import gateway_api_routing
 from canarykit.argo.models import AnalysisTemplateDocument
 from canarykit.argo.rollout_analysis import TemplateIndex, check_analysis, resolve_args
 from canarykit.argo.rollout_models import (
     BackgroundAnalysisModel,
+    BlueGreenStrategyModel,
     CanaryStrategyModel,
     RolloutDocument,
     RolloutMetadata,
 )
+from canarykit.argo.rollout_spec import DEFAULT_ANNOTATION_PREFIX, BackgroundSpec, NginxRouting, RolloutSpec
 from canarykit.argo.rollout_steps import StepConverter, step_starts
 from canarykit.argo.rollout_validate import CANARY, validate_spec
-from canarykit.argo.run_templates import AnalysisTemplates, run_templates, step_with_cluster
+from canarykit.argo.run_templates import run_templates
 from canarykit.errors import SpecError
-from canarykit.steps import Plan
 from canarykit.steps.kinds import MAX_WEIGHT
 
-DEFAULT_ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io"
 DEFAULT_SCALE_DOWN_DELAY = 30.0
-
-
-def _empty() -> Mapping[str, str]:
-    return MappingProxyType({})
-
-
-@dataclass(frozen=True)
-class NginxRouting:
-    """`trafficRouting.nginx`. Annotation keys are as written; the router prepends the prefix as Argo does."""
-
-    stable_ingresses: tuple[str, ...]
-    annotation_prefix: str = DEFAULT_ANNOTATION_PREFIX
-    additional_ingress_annotations: Mapping[str, str] = field(default_factory=_empty)
-    canary_ingress_annotations: Mapping[str, str] = field(default_factory=_empty)
-    max_weight: int | None = None
-
-
-@dataclass(frozen=True)
-class BackgroundSpec:
-    """`strategy.canary.analysis`: starts at step `starting_step` (0-based) and runs to the end.
-
-    `templates` carry the analysis's `dryRun` and `measurementRetention` rules (`AnalysisTemplates`).
-    """
-
-    templates: AnalysisTemplates
-    args: Mapping[str, str] = field(default_factory=_empty)
-    starting_step: int = 0
-
-
-@dataclass(frozen=True)
-class RolloutSpec:
-    """A validated canary Rollout. Durations are seconds; `document` is the full parsed YAML."""
-
-    name: str
-    namespace: str | None
-    replicas: int
-    steps: Plan
-    background: BackgroundSpec | None
-    canary_service: str | None
-    stable_service: str | None
-    nginx: NginxRouting | None
-    scale_down_delay: float
-    abort_scale_down_delay: float
-    progress_deadline: float
-    pod_template: Mapping[str, Any]
-    templates: Mapping[str, AnalysisTemplate]
-    document: RolloutDocument | None = field(default=None, compare=False, repr=False)
-    gateway_api: GatewayAPIRouting | None = None
-    """`trafficRouting.plugins["argoproj-labs/gatewayAPI"]` (the other router, beside `nginx`)."""
-
-    def with_cluster(self, cluster: ClusterAccess | None) -> RolloutSpec:
-        """This spec with every analysis template reading Secrets and running Jobs in `cluster`."""
-        background = self.background
-        if background is not None:
-            background = replace(background, templates=background.templates.with_cluster(cluster))
-        steps = Plan(step_with_cluster(step, cluster) for step in self.steps)
-        templates = {name: template.with_cluster(cluster) for name, template in self.templates.items()}
-        return replace(self, steps=steps, background=background, templates=MappingProxyType(templates))
+__all__ = ["BackgroundSpec", "NginxRouting", "RolloutSpec", "build", "load"]
 
 
 def load(*sources: Source, cluster: ClusterAccess | None = None) -> RolloutSpec:
@@ -124,6 +65,8 @@ def build(document: RolloutDocument, templates: TemplateIndex) -> RolloutSpec:
     """A `RolloutSpec` from a parsed Rollout and the templates it may reference."""
     spec = document.spec
     canary = validate_spec(spec)
+    if isinstance(canary, BlueGreenStrategyModel):
+        return blue_green_spec(document, canary, templates)
     routing = canary.traffic_routing
     max_weight = (routing.max_traffic_weight if routing else None) or MAX_WEIGHT
     steps = StepConverter(templates, document.metadata, max_weight).plan(canary.steps, f"{CANARY}.steps")

@@ -6,9 +6,9 @@ whether they are supported is decided in `rollout_validate` and `rollout_steps`,
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, JsonValue, PrivateAttr
+from pydantic import Field, JsonValue, PrivateAttr, StrictBool
 
 from canarykit.argo.header_route import SetHeaderRouteModel
 from canarykit.argo.models import (
@@ -150,9 +150,34 @@ class CanaryStrategyModel(ArgoModel):
     replica_progress_threshold: Loose | None = None
 
 
+MAX_INT32 = 2**31 - 1
+Int32 = Annotated[int, Field(strict=True, ge=0, le=MAX_INT32)]
+"""Argo's `*int32` counts and seconds: a YAML integer (the API server refuses "30"), 0 to 2^31-1."""
+
+
+class BlueGreenStrategyModel(ArgoModel):
+    """`strategy.blueGreen` (types.go `BlueGreenStrategy`); what canarykit ignores is in docs/argo.md."""
+
+    active_service: str | None = None
+    """Required (by Argo's CRD): checked in `bluegreen.check_blue_green`, after "Multiple Strategies"."""
+    preview_service: str = ""
+    preview_replica_count: Int32 | None = None
+    auto_promotion_enabled: StrictBool | None = None
+    auto_promotion_seconds: Int32 = 0
+    max_unavailable: IntOrString | None = None
+    scale_down_delay_seconds: Int32 | None = None
+    scale_down_delay_revision_limit: Int32 | None = None
+    abort_scale_down_delay_seconds: Int32 | None = None
+    pre_promotion_analysis: RolloutAnalysis | None = None
+    post_promotion_analysis: RolloutAnalysis | None = None
+    anti_affinity: Loose | None = None
+    preview_metadata: PodMetadata | None = None
+    active_metadata: PodMetadata | None = None
+
+
 class StrategyModel(ArgoModel):
     canary: CanaryStrategyModel | None = None
-    blue_green: Loose | None = None
+    blue_green: BlueGreenStrategyModel | None = None
 
 
 class RunHistoryLimits(ArgoModel):

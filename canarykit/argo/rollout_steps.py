@@ -87,9 +87,16 @@ class StepConverter:
         args = resolve_args(analysis.args, self.metadata, path)  # Argo checks these with the Rollout spec
         if not analysis.templates:
             raise SpecError("an analysis step needs at least one template", f"{path}.templates")
-        templates = self.templates.resolve(analysis.templates, path)
-        check_analysis(analysis, templates, path, inline=True)
-        return Analysis(source=run_templates(analysis, templates), args=MappingProxyType(args))
+        return inline_analysis(analysis, self.templates, args, path)
+
+
+def inline_analysis(
+    analysis: RolloutAnalysis, templates: TemplateIndex, args: dict[str, str], path: str
+) -> Analysis:
+    """An analysis run to completion (a step's, a blue-green pre/post-promotion one), checked as Argo does."""
+    resolved = templates.resolve(analysis.templates, path)
+    check_analysis(analysis, resolved, path, inline=True)
+    return Analysis(source=run_templates(analysis, resolved), args=MappingProxyType(args))
 
 
 def step_kinds(step: CanaryStepModel, path: str) -> list[str]:

@@ -6,10 +6,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from canarykit.argo.bluegreen import check_blue_green
 from canarykit.argo.models import IntOrString, snake_case
 from canarykit.argo.pod_template import check_pod_template
 from canarykit.argo.rollout_models import (
     UNSUPPORTED_ROUTERS,
+    BlueGreenStrategyModel,
     CanaryStrategyModel,
     NginxModel,
     RolloutSpecModel,
@@ -33,16 +35,19 @@ MANAGED_ROUTES = f"{CANARY}.trafficRouting.managedRoutes"
 SINGLE_HEADER = "ingress-nginx routes on a single header: one match only"
 
 
-def validate_spec(spec: RolloutSpecModel) -> CanaryStrategyModel:
-    """Checks the Rollout spec as Argo does; returns the canary strategy."""
+def validate_spec(spec: RolloutSpecModel) -> CanaryStrategyModel | BlueGreenStrategyModel:
+    """Checks the Rollout spec as Argo does; returns its strategy (canary or blueGreen)."""
     if spec.workload_ref is not None:
         raise UnsupportedFeature("workloadRef is not supported; inline the pod template", "spec.workloadRef")
     _check_selector(spec)
     if spec.progress_deadline_seconds <= spec.min_ready_seconds:
         raise SpecError("must be greater than minReadySeconds", "spec.progressDeadlineSeconds")
-    canary = _canary(spec)
-    _check_canary(canary)
-    return canary
+    strategy = _strategy(spec)
+    if isinstance(strategy, BlueGreenStrategyModel):
+        check_blue_green(strategy, spec.revision_history_limit)
+    else:
+        _check_canary(strategy)
+    return strategy
 
 
 def _check_selector(spec: RolloutSpecModel) -> None:
@@ -60,12 +65,12 @@ def _check_selector(spec: RolloutSpecModel) -> None:
         raise SpecError("`selector` does not match template `labels`", "spec.template.metadata.labels")
 
 
-def _canary(spec: RolloutSpecModel) -> CanaryStrategyModel:
+def _strategy(spec: RolloutSpecModel) -> CanaryStrategyModel | BlueGreenStrategyModel:
     strategy = spec.strategy
     if strategy.canary is not None and strategy.blue_green is not None:
         raise SpecError("Multiple Strategies can not be listed", "spec.strategy")
     if strategy.blue_green is not None:
-        raise UnsupportedFeature("the blueGreen strategy is not supported", "spec.strategy.blueGreen")
+        return strategy.blue_green
     if strategy.canary is None:
         missing = MISSING_FIELD.format(".spec.strategy.canary or .spec.strategy.blueGreen")
         raise SpecError(missing, "spec.strategy")

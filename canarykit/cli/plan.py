@@ -12,12 +12,17 @@ from canarykit.argo import RolloutSpec, load
 from canarykit.argo.gateway_routing import RouteTarget
 from canarykit.cli import plan_analysis, plan_detection, plan_options
 from canarykit.cli.exit_codes import EXIT_OK
+from canarykit.cli.plan_bluegreen import render_blue_green
 from canarykit.cli.plan_steps import action, holds, names, short, step_seconds
 from canarykit.cli.spec_options import add_spec_files
 from canarykit.errors import SpecError
 from canarykit.steps import Analysis, Pause, Step
 
 UNKNOWN = "+?"
+BLUE_GREEN_DETECTION = (
+    "--traffic, --baseline-error and --detect model a canary held at a weight: a blue-green Rollout "
+    "sends the new version all traffic or none, so there is nothing to model"
+)
 
 
 PRESETS = ("nginx-canary",)
@@ -45,6 +50,8 @@ def run_command(options: argparse.Namespace) -> int:
         lines, steps, analyses = _preset_plan()
     else:
         spec = load(*options.filename)
+        if spec.blue_green is not None and detection is not None:
+            raise SpecError(BLUE_GREEN_DETECTION)
         lines, steps, analyses = render(spec), spec.steps, plan_analysis.of_spec(spec)
     if detection is not None:
         model, extra = detection
@@ -71,7 +78,9 @@ def _preset_plan() -> tuple[list[str], tuple[Step, ...], list[plan_analysis.Anal
 
 
 def render(spec: RolloutSpec) -> list[str]:
-    """The plan as text lines: a header, one aligned line per step, and the total."""
+    """The plan as text lines: a header, one aligned line per step (or blue-green phase), and the total."""
+    if spec.blue_green is not None:
+        return render_blue_green(spec, spec.blue_green)
     starting = None if spec.background is None else spec.background.starting_step
     return [_title(spec), _traffic(spec), *_table(_rows(spec.steps, starting)), _total(spec.steps)]
 

@@ -315,7 +315,12 @@ ERRORS = [
         ".analysis.args[0].valueFrom.fieldRef.fieldPath",
     ),
     bad("spec.workloadRef", {"kind": "Deployment", "name": "d"}, "workloadRef", error=UnsupportedFeature),
-    bad("spec.strategy", {"blueGreen": {}}, "blueGreen", "spec.strategy.blueGreen", UnsupportedFeature),
+    bad(
+        "spec.strategy",
+        {"blueGreen": {}},
+        "required field is missing",
+        "spec.strategy.blueGreen.activeService",
+    ),
     bad(
         "spec.strategy.blueGreen",
         {"activeService": "a"},

@@ -26,6 +26,8 @@ from canarykit.steps import Pause
 from canarykit.testing import InMemoryRouter, InMemoryWorkload
 
 MAX_RECONCILES = 10_000
+BLUE_GREEN_PAUSE = "BlueGreenPause"
+"""Argo's pause reason before a blue-green active switch."""
 
 
 @dataclass
@@ -168,6 +170,8 @@ def _waits_for_a_human(rollout: Rollout) -> bool:
         return False
     if status.pause_reason == INCONCLUSIVE_ANALYSIS:
         return True
+    if status.pause_reason == BLUE_GREEN_PAUSE:  # autoPromotionEnabled: false waits for promote()
+        return rollout.blue_green is not None and rollout.blue_green.needs_manual_promotion
     step = rollout.plan[status.step_index] if status.step_index < len(rollout.plan) else None
     return status.pause_reason == CANARY_PAUSE_STEP and isinstance(step, Pause) and step.indefinite
 
