@@ -19,7 +19,7 @@ from pathlib import Path
 
 from canarykit.argo import load
 from canarykit.clock import Clock, ReplayClock, SystemClock
-from canarykit.kube import KubeAPI, KubernetesStateStore, bind, connect
+from canarykit.kube import GatewayAPIRouter, KubeAPI, KubernetesStateStore, bind, connect
 from canarykit.rollout import Rollout
 from canarykit.rollout import events as ev
 from canarykit.steps import Pause
@@ -68,13 +68,15 @@ def main() -> int:
     binding = bind(spec, api, {container: image})  # every check happens here, before any change
     routing = spec.gateway_api
     assert routing is not None and routing.routes[0].name, "the examples name one HTTPRoute"
-    route = (binding.namespace, routing.routes[0].name, binding.router.stable_service)
+    router = binding.router
+    assert isinstance(router, GatewayAPIRouter), "the examples route through the Gateway API plugin"
+    route = (binding.namespace, routing.routes[0].name, router.stable_service)
     # rehearsing: the clock starts a day back, so that pauses (up to a day in all) pass at once
     clock: Clock = ReplayClock(time.time() - 86400) if options.rehearse else SystemClock()
 
     def on_event(event: ev.Event) -> None:
         if isinstance(event, ev.StepCompleted):
-            print(f"  {event.message}: {route_summary(api, *route, binding.router.canary_service)}")
+            print(f"  {event.message}: {route_summary(api, *route, router.canary_service)}")
 
     rollout = binding.rollout(
         clock=clock, state=KubernetesStateStore(api, binding.namespace), on_event=on_event
@@ -88,7 +90,7 @@ def main() -> int:
         clock.sleep(max(0.0, wake - clock.now()))
     result = rollout.result()
     print(f"{image}: {result.phase} {result.message}".rstrip())
-    print(f"  final: {route_summary(api, *route, binding.router.canary_service)}")
+    print(f"  final: {route_summary(api, *route, router.canary_service)}")
     return 0 if result.healthy else 1
 
 

@@ -4,6 +4,7 @@ The only package importing `kubernetes`, and only when a connection is made (`co
 
 from canarykit.kube.adopt import AdoptedAt
 from canarykit.kube.bind import KubeBinding, bind
+from canarykit.kube.bluegreen_services import BlueGreenServiceRouter
 from canarykit.kube.canary_ingress import build_canary_ingress, canary_ingress_name
 from canarykit.kube.client import KubeAPI
 from canarykit.kube.cluster import KubeCluster
@@ -18,6 +19,7 @@ from canarykit.kube.templates import REVISION_LABEL
 __all__ = [
     "REVISION_LABEL",
     "AdoptedAt",
+    "BlueGreenServiceRouter",
     "DeploymentWorkload",
     "GatewayAPIRouter",
     "GatewayRoute",

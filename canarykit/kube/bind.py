@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from canarykit.errors import SpecError, UnsupportedFeature
 from canarykit.kube.adopt import AdoptedAt, Adoption
+from canarykit.kube.bluegreen_services import BlueGreenServiceRouter
 from canarykit.kube.client import KubeAPI
 from canarykit.kube.cluster import KubeCluster
 from canarykit.kube.deployment import DEPLOYMENTS, DeploymentWorkload
 from canarykit.kube.nginx_router import NginxIngressRouter
-from canarykit.kube.routers import ROUTING, KubeRouter, router_for
+from canarykit.kube.routers import BLUE_GREEN, ROUTING, IngressRouter, KubeRouter, router_for
 from canarykit.kube.services import SERVICES
-from canarykit.kube.templates import match_labels, revision_of, with_images
+from canarykit.kube.templates import REVISION_LABEL, match_labels, revision_of, with_images
 
 if TYPE_CHECKING:
     from canarykit.argo.rollout import RolloutSpec
@@ -62,7 +63,8 @@ def bind(
 
     `images` (`{"canary-demo": "argoproj/rollouts-demo:green"}`, `*` for every container) is applied to
     the Rollout's pod template to make the new version. The router is ingress-nginx's or, for
-    `trafficRouting.plugins["argoproj-labs/gatewayAPI"]`, a `GatewayAPIRouter`. Missing Services, Ingresses
+    `trafficRouting.plugins["argoproj-labs/gatewayAPI"]`, a `GatewayAPIRouter`; for `strategy.blueGreen`, a
+    `BlueGreenServiceRouter` on the activeService and previewService. Missing Services, Ingresses
     or routes, an Ingress or route without the stable and canary backends, or an unknown container raise
     before anything in the cluster changes.
     When the stable Deployment does not exist yet, the rollout is a first deploy: no steps, no analysis.
@@ -71,17 +73,19 @@ def bind(
     """
     namespace = namespace or spec.namespace or "default"
     spec = spec.with_cluster(KubeCluster(api, namespace))  # Secrets read and Jobs run in this namespace
-    router = router_for(spec, api, namespace, delete_on_complete)
-    stable_service, canary_service = router.stable_service, router.canary_service
+    if adopt and spec.blue_green is not None:
+        raise UnsupportedFeature(
+            "adopting a live Argo Rollout is only done for the canary strategy", BLUE_GREEN
+        )
+    ingress_router = router_for(spec, api, namespace, delete_on_complete) if spec.blue_green is None else None
+    stable_service, canary_service = _services(spec, ingress_router)
     template = with_images(spec.pod_template, images or {})
     _check_template(spec, template)
-    for service in (stable_service, canary_service):
-        if api.get(SERVICES, namespace, service) is None:
-            raise SpecError(f"Service {namespace}/{service} not found", "spec.strategy.canary")
-    if adopt and not isinstance(router, NginxIngressRouter):
+    _check_services(spec, api, namespace, template, (stable_service, canary_service))
+    if adopt and not isinstance(ingress_router, NginxIngressRouter):
         raise UnsupportedFeature("adopting a live Argo Rollout needs trafficRouting.nginx", ROUTING)
-    if not adopt:
-        router.check()  # with adopt: by the adoption, which accepts the Argo Rollout's canary Ingress
+    if ingress_router is not None and not adopt:
+        ingress_router.check()  # with adopt: by the adoption, which accepts the Argo Rollout's canary Ingress
     stable = api.get(DEPLOYMENTS, namespace, spec.name)
     if stable is not None:
         _check_selector(spec, stable)
@@ -90,11 +94,12 @@ def bind(
         spec.name,
         namespace,
         stable_service=stable_service,
-        canary_service=canary_service,
+        canary_service=canary_service if spec.blue_green is None else "",  # the preview: the router's
         template=template,
         selector=_selector(spec),
         replicas=spec.replicas,
     )
+    router = ingress_router or BlueGreenServiceRouter(workload, stable_service, canary_service, spec.name)
     version = _version(images, template)
     nginx = router if isinstance(router, NginxIngressRouter) else None  # adopt needs it, checked above
     adoption = Adoption(api, spec, template, nginx, workload) if adopt and nginx else None
@@ -102,6 +107,31 @@ def bind(
         adoption.inspect()
     first_deploy = stable is None and adoption is None
     return KubeBinding(spec, namespace, router, workload, version, first_deploy, adoption)
+
+
+def _services(spec: RolloutSpec, router: IngressRouter | None) -> tuple[str, str]:
+    """(stable or active Service, canary or preview Service); "" for a blue-green release without preview."""
+    if spec.blue_green is not None:
+        return spec.blue_green.active_service, spec.blue_green.preview_service or ""
+    assert router is not None  # built for every canary spec
+    return router.stable_service, router.canary_service
+
+
+def _check_services(
+    spec: RolloutSpec, api: KubeAPI, namespace: str, template: Mapping[str, Any], names: tuple[str, str]
+) -> None:
+    """The Services exist; a blue-green one selects only labels of the pods (Argo's `ValidateService`)."""
+    where = "spec.strategy.canary" if spec.blue_green is None else BLUE_GREEN
+    labels = template.get("metadata", {}).get("labels", {}) or {}
+    for field, name in zip(("activeService", "previewService"), names, strict=True):
+        found = api.get(SERVICES, namespace, name) if name else {}
+        if found is None:
+            raise SpecError(f"Service {namespace}/{name} not found", where)
+        if spec.blue_green is None:
+            continue
+        for key, value in ((found.get("spec") or {}).get("selector") or {}).items():
+            if key != REVISION_LABEL and labels.get(key) != value:
+                raise SpecError(f'Service "{name}" has unmatch label "{key}" in rollout', f"{where}.{field}")
 
 
 def _selector(spec: RolloutSpec) -> dict[str, str]:

@@ -30,7 +30,8 @@ class DeploymentWorkload:
 
     The version passed to `Rollout.run(version)` is the new image of `container` (the only container when
     not named), unless `template` gives the canary's whole pod template. `selector` and `replicas` are only
-    needed for a first deploy, when the stable Deployment does not exist yet.
+    needed for a first deploy, when the stable Deployment does not exist yet. `canary_service=""` pins no
+    canary Service (blue-green: `BlueGreenServiceRouter` owns the preview).
     """
 
     def __init__(
@@ -116,13 +117,24 @@ class DeploymentWorkload:
             self.api.patch(DEPLOYMENTS, self.namespace, self.name, patch, "json")
 
     def stable_ready(self) -> bool:
-        """Stable fully available on its template; its Service is then pinned to that revision."""
+        """Stable fully available on its template; its Service is then pinned to that revision, unless
+        it selects the live canary's (a blue-green active switch, which `BlueGreenServiceRouter` owns)."""
         stable = self._require_stable()
         revision = template_revision(stable["spec"]["template"])
         if revision is None or not deployment_ready(stable):
             return False
-        self.services.pin_stable(revision)
+        self.services.pin_stable(revision, unless_on=self.canary_revision)
         return True
+
+    def stable_revision(self) -> str | None:
+        """The revision the stable Deployment's pod template carries (None: absent or not yet labelled)."""
+        stable = self._stable()
+        return template_revision(stable["spec"]["template"]) if stable is not None else None
+
+    def canary_revision(self) -> str | None:
+        """The revision the canary Deployment runs, read from the cluster (None: there is no canary)."""
+        canary = self.api.get(DEPLOYMENTS, self.namespace, self.canary_name)
+        return template_revision(canary["spec"]["template"]) if canary is not None else None
 
     def remove_canary(self) -> None:
         """The canary Service back on stable's pods, then the canary Deployment deleted."""

@@ -1,10 +1,12 @@
-"""The traffic router a loaded Argo Rollout asks for: ingress-nginx or the Gateway API plugin's."""
+"""The traffic router a loaded Argo Rollout asks for: ingress-nginx, the Gateway API plugin's, or (blue-green,
+built by `bind` with its workload) the active and preview Services' selectors."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from canarykit.errors import SpecError
+from canarykit.kube.bluegreen_services import BlueGreenServiceRouter
 from canarykit.kube.client import KubeAPI
 from canarykit.kube.gateway_router import GatewayAPIRouter, GatewayRoute
 from canarykit.kube.nginx_router import NginxIngressRouter
@@ -13,12 +15,14 @@ if TYPE_CHECKING:
     from canarykit.argo.rollout import RolloutSpec
 
 ROUTING = "spec.strategy.canary.trafficRouting"
-KubeRouter = NginxIngressRouter | GatewayAPIRouter
+BLUE_GREEN = "spec.strategy.blueGreen"
+IngressRouter = NginxIngressRouter | GatewayAPIRouter
+KubeRouter = IngressRouter | BlueGreenServiceRouter
 
 
 def router_for(
     spec: RolloutSpec, api: KubeAPI, namespace: str, delete_on_complete: bool = False
-) -> KubeRouter:
+) -> IngressRouter:
     """The router of `spec`'s `trafficRouting`, built but not checked (nothing read from the cluster yet)."""
     stable, canary = spec.stable_service, spec.canary_service
     if not stable or not canary:
