@@ -33,6 +33,26 @@ def test_scripted_analysis() -> None:
     ]
 
 
+def test_scripted_bluegreen() -> None:
+    done = run_example("scripted_bluegreen.py")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:3] == [
+        "green: Healthy active weights=[100, 0]",
+        "  Switched selector for service 'web-preview' from 'blue' to 'green'",
+        "  Switched selector for service 'web-active' from 'blue' to 'green'",
+    ]
+    assert lines[3:8] == [
+        "red: Degraded active weights=[100, 0]",
+        "  Switched selector for service 'web-preview' from 'blue' to 'red'",
+        "  Switched selector for service 'web-active' from 'blue' to 'red'",
+        "  Switched selector for service 'web-active' from 'red' to 'blue'",
+        "  Switched selector for service 'web-preview' from 'red' to 'blue'",
+    ]
+    aborted = "  RolloutAborted: Rollout aborted update to revision 2: Blue/green post-promotion analysis"
+    assert lines[8].startswith(aborted)
+
+
 def test_analyze_reference_replays_history(prometheus: ReferencePrometheus) -> None:
     done = run_example("analyze_reference.py", prometheus.url, str(prometheus.healthy_start + 300), "30s")
     assert done.returncode == 0, done.stderr

@@ -29,7 +29,9 @@ def show_preview(stepper: Stepper, canary: bool) -> None:
     previous = status.preview_version or status.stable_version
     status.preview_version = target
     stepper.save()
-    switched(stepper, strategy.preview_service, previous, target or status.stable_version)
+    current = status.version if canary or status.promoted else status.stable_version
+    if current != previous:  # after a promotion stable runs the new version: the preview serves the same
+        switched(stepper, strategy.preview_service, previous, current)
 
 
 def switched(stepper: Stepper, service: str, previous: str, current: str) -> None:
