@@ -307,3 +307,16 @@ def test_an_nginx_router_without_a_preview_upstream_is_refused_for_a_preview(tmp
         tmp_path / "app.conf", "127.0.0.1:8001", "127.0.0.1:8002", preview_upstream="app-preview"
     )
     Rollout("web", strategy(), previewing, InMemoryWorkload("v1"))
+
+
+def test_the_record_says_where_the_active_side_is_during_post_promotion_analysis() -> None:
+    world = World(strategy(post_promotion_analysis=Analysis([metric([[0.99]] * 9, count=9)])))
+    world.rollout.start("v2")
+    world.drain(until=T0 + 30)
+    record = world.store.load("web")
+    assert record is not None and (record["weight"], record["set_weight"], record["preview_version"]) == (
+        100,
+        100,
+        "v2",
+    )
+    assert record["step_count"] == 3 and record["step_index"] == 2
