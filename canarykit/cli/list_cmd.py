@@ -40,15 +40,11 @@ def row(name: str, record: Mapping[str, Any]) -> tuple[str, ...]:
     """One rollout's columns; STEP is `index/count` and SET-WEIGHT the desired weight, as Argo's."""
     count = int(record.get("step_count", 0) or 0)
     step = f"{min(int(record.get('step_index', 0) or 0), count)}/{count}" if count else "-"
-    return (
-        name,
-        "Canary",
-        str(record.get("phase", "")),
-        step,
-        str(record.get("set_weight", 0)),
-        str(record.get("weight", 0)),
-        str(record.get("version", "")),
-    )
+    weights = (str(record.get("set_weight", 0)), str(record.get("weight", 0)))
+    strategy = str(record.get("strategy") or "Canary")
+    if strategy == "BlueGreen":  # Argo lists no step or weights for blue-green
+        step, weights = "-", ("-", "-")
+    return (name, strategy, str(record.get("phase", "")), step, *weights, str(record.get("version", "")))
 
 
 def table(rows: list[tuple[str, ...]]) -> str:

@@ -26,17 +26,17 @@ def render_rollout(
     ]
     if record.get("message"):
         lines.append(_field("Message", record["message"]))
-    lines += [
-        _field("Strategy", "Canary"),
-        _field(
-            "  Step",
-            f"{min(record.get('step_index', 0), record.get('step_count', 0))}/{record.get('step_count', 0)}",
-        ),
-        _field("  SetWeight", record.get("set_weight", 0)),
-        _field("  ActualWeight", record.get("weight", 0)),
-        _field("Version", record.get("version", "")),
-    ]
-    lines += _images(images)
+    blue_green = record.get("strategy") == "BlueGreen"
+    lines.append(_field("Strategy", "BlueGreen" if blue_green else "Canary"))
+    if not blue_green:  # Argo's get shows steps and weights for a canary only
+        count = record.get("step_count", 0)
+        lines += [
+            _field("  Step", f"{min(record.get('step_index', 0), count)}/{count}"),
+            _field("  SetWeight", record.get("set_weight", 0)),
+            _field("  ActualWeight", record.get("weight", 0)),
+        ]
+    lines.append(_field("Version", record.get("version", "")))
+    lines += _images(images, _roles(record) if blue_green else {})
     lines += _analyses(record.get("analysis_counts") or {})
     return "\n".join(lines)
 
@@ -45,8 +45,22 @@ def _field(name: str, value: Any) -> str:
     return f"{name + ':':<17}{value}"
 
 
-def _images(images: Mapping[str, list[str]]) -> list[str]:
-    rows = [f"{image} ({role})" for role in ("stable", "canary") for image in images.get(role, [])]
+def _roles(record: Mapping[str, Any]) -> dict[str, str]:
+    """Blue-green's names for stable and canary: which one the active and the preview serve."""
+    active_on_new = bool(record.get("weight", 0))
+    preview_on_new = bool(record.get("preview_version"))
+    return {
+        "stable": "stable" + ("" if active_on_new else ", active") + ("" if preview_on_new else ", preview"),
+        "canary": ", ".join(["preview"] * preview_on_new + ["active"] * active_on_new) or "new",
+    }
+
+
+def _images(images: Mapping[str, list[str]], roles: Mapping[str, str]) -> list[str]:
+    rows = [
+        f"{image} ({roles.get(role, role)})"
+        for role in ("stable", "canary")
+        for image in images.get(role, [])
+    ]
     if not rows:
         return [_field("Images", "-")]
     return [_field("Images" if i == 0 else "", row) for i, row in enumerate(rows)]

@@ -21,7 +21,13 @@ _ADAPTER = TypeAdapter(RolloutStatus)
 FIELDS = tuple(field.name for field in fields(RolloutStatus))
 MAX_REJECTED = 50
 """Rejected versions remembered per rollout (the oldest are forgotten first)."""
-ADDED_LATER = {"paused": False, "stable_version": "", "undo_requested": False, "preview_version": ""}
+ADDED_LATER = {
+    "paused": False,
+    "stable_version": "",
+    "undo_requested": False,
+    "preview_version": "",
+    "strategy": "Canary",
+}
 """Fields added to schema 1 after its first release: a record written before them reads as their default."""
 MAX_RECORDED_WEIGHT = 2**31 - 1
 """The largest weight a record may hold at all (Argo's `maxTrafficWeight` is an int32)."""

@@ -86,6 +86,8 @@ class RolloutStatus:
     hooks_done: bool = False
     unconfirmed: str = ""
     """What the router could not confirm (a rollback whose weight 0 nginx did not acknowledge)."""
+    strategy: str = "Canary"
+    """`Canary` or `BlueGreen`, as Argo's `get` and `list` show it."""
     preview_version: str = ""
     """Blue-green: the version the preview serves when it is not stable's ('' = stable's, or no preview)."""
     plan: str = ""

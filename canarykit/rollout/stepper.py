@@ -41,7 +41,7 @@ class Stepper:
         max_weight = self.rollout.max_weight
         status.step_count, status.set_weight = len(plan), set_weight_at(plan, status.step_index, max_weight)
         if self.rollout.blue_green is not None:  # no weight steps: the active side is where it was switched
-            status.set_weight = status.weight
+            status.set_weight, status.strategy = status.weight, "BlueGreen"
         if self.rollout.store is not None:
             try:
                 self.rollout.store.save(self.rollout.name, self.status.to_dict())
