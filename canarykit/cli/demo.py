@@ -9,10 +9,18 @@ from typing import Any
 
 from canarykit.durations import parse_duration
 
+STRATEGIES = ("canary", "bluegreen")
+
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
         "demo", help="three canary experiments on a local nginx + Prometheus (needs both installed)"
+    )
+    parser.add_argument(
+        "--strategy",
+        choices=STRATEGIES,
+        default="canary",
+        help="canary (three experiments, default) or bluegreen (a promotion, then a switch back)",
     )
     parser.add_argument("--pause", default="10s", help="length of each pause step (the reference has 2m)")
     parser.add_argument("--rate", type=float, default=100.0, help="requests per second sent through nginx")
@@ -44,5 +52,10 @@ def run_command(options: argparse.Namespace) -> int:
     )
     if options.audit_dir is not None:
         demo.audit_dir = options.audit_dir
-    outcome = run_demo(demo, sys.stdout)
+    if options.strategy == "bluegreen":
+        from canarykit.local.bluegreen_demo import run_bluegreen_demo
+
+        outcome = run_bluegreen_demo(demo, sys.stdout)
+    else:
+        outcome = run_demo(demo, sys.stdout)
     return 0 if outcome.as_expected else 1
