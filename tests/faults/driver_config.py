@@ -26,6 +26,24 @@ class AnalysisConfig:
     failure_limit: int = 1
     consecutive_error_limit: int = 1
     starting_step: int = 1
+    count: int | None = None  # blue-green's pre/post-promotion analyses end after `count` measurements
+
+
+@dataclass(frozen=True)
+class BlueGreenConfig:
+    """A blue-green release in place of the steps: `BlueGreen("web-active", "web-preview", ...)`, the preview
+    served by nginx's `preview_upstream` (the delays are the driver config's)."""
+
+    pre: AnalysisConfig | None = None
+    post: AnalysisConfig | None = None
+    auto_promotion_enabled: bool = True
+    auto_promotion_seconds: float = 0.0  # 0: none (with auto_promotion_enabled, no BlueGreenPause)
+    preview_upstream: str = "app-preview"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BlueGreenConfig:
+        analyses = {key: AnalysisConfig(**data[key]) if data[key] else None for key in ("pre", "post")}
+        return cls(**{**data, **analyses})
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,7 @@ class DriverConfig:
     backoff: tuple[int, float] = (6, 0.5)
     scale_down_delay: float = 30.0
     abort_scale_down_delay: float = 30.0
+    bluegreen: BlueGreenConfig | None = None  # the strategy: None runs `steps` (a canary)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -59,7 +78,12 @@ class DriverConfig:
     def from_json(cls, text: str) -> DriverConfig:
         data = json.loads(text)
         analysis = data.pop("analysis")
+        bluegreen = data.pop("bluegreen")
         data["steps"] = tuple(tuple(step) for step in data["steps"])
         for key in ("check", "reload", "backoff"):
             data[key] = tuple(data[key])
-        return cls(**data, analysis=AnalysisConfig(**analysis) if analysis else None)
+        return cls(
+            **data,
+            analysis=AnalysisConfig(**analysis) if analysis else None,
+            bluegreen=BlueGreenConfig.from_dict(bluegreen) if bluegreen else None,
+        )

@@ -1,8 +1,9 @@
 """One driver process of the fault matrix: a real `Rollout.run()` on a real nginx, journaling what it does.
 
 Started by `Lab` (forked from a preloaded server, so a start costs milliseconds, not an interpreter). Its
-router is `NginxUpstreamRouter`, journaling each weight it is asked for, applies and fails on; every event
-is journaled too. At `block_at` (`before-weight:40`, `after-weight:40`, `StepCompleted:1`, `Aborted`,
+router is `NginxUpstreamRouter`, journaling each weight (and blue-green preview) it is asked for, applies
+and fails on; every event is journaled too. It runs canary steps, or a `BlueGreen` (driver_strategy.py). At
+`block_at` (`before-weight:40`, `after-weight:40`, `before-preview:True`, `StepCompleted:1`, `Aborted`,
 `MeasurementTaken#2`: the second in this life, ...) it journals `blocked` and waits for its release file,
 so the test can kill it, signal it or break something there.
 """
@@ -19,16 +20,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from driver_config import AnalysisConfig, DriverConfig
+from driver_config import DriverConfig
+from driver_strategy import strategy_of
 from fault_support import FileClock, Journal
 
-from canarykit import BackgroundAnalysis, FileStateStore, Metric, PrometheusProvider, Rollout
+from canarykit import FileStateStore, Rollout
 from canarykit.clock import Clock, SystemClock
 from canarykit.errors import CanaryError, RoutingError
 from canarykit.rollout import Backoff
 from canarykit.rollout import events as ev
 from canarykit.rollout.listeners import EventListener
-from canarykit.steps import Pause, SetWeight, Step
 from canarykit.testing import InMemoryWorkload
 from canarykit.traffic.nginx_upstream import NginxUpstreamRouter
 
@@ -73,6 +74,7 @@ class JournalRouter(NginxUpstreamRouter):
             check_command=config.check,
             reload_command=config.reload,
             clock=clock,
+            preview_upstream=config.bluegreen.preview_upstream if config.bluegreen else None,
         )
         self.journal, self.gate = journal, gate
         self.fail_weight, self.failures_left = config.fail_weight, config.fail_times
@@ -91,6 +93,18 @@ class JournalRouter(NginxUpstreamRouter):
         self.journal.write("applied", weight=weight)
         self.gate.reached(f"after-weight:{weight}")
 
+    def set_preview(self, canary: bool) -> None:
+        """Blue-green's preview move, journaled as `preview`, `preview-applied` or `preview-failed`."""
+        self.journal.write("preview", canary=canary)
+        self.gate.reached(f"before-preview:{canary}")
+        try:
+            super().set_preview(canary)
+        except RoutingError as fault:
+            self.journal.write("preview-failed", canary=canary, error=str(fault)[:300])
+            raise
+        self.journal.write("preview-applied", canary=canary)
+        self.gate.reached(f"after-preview:{canary}")
+
 
 class FullDiskStore(FileStateStore):
     """A state store on a disk that fills up: `save` raises OSError(ENOSPC) while `flag` exists."""
@@ -105,42 +119,21 @@ class FullDiskStore(FileStateStore):
         super().save(name, record)
 
 
-def steps_of(config: DriverConfig) -> list[Step]:
-    return [SetWeight(value) if kind == "weight" else Pause(value) for kind, value in config.steps]
-
-
-def analysis_of(config: AnalysisConfig | None) -> BackgroundAnalysis | None:
-    if config is None:
-        return None
-    provider = PrometheusProvider(config.address, timeout=config.timeout)
-    metric = Metric(
-        "success-rate",
-        provider,
-        query=config.query,
-        interval="10s",
-        success_condition=config.success,
-        failure_limit=config.failure_limit,
-        consecutive_error_limit=config.consecutive_error_limit,
-    )
-    return BackgroundAnalysis([metric], starting_step=config.starting_step)
-
-
 def build(config: DriverConfig, journal: Journal, gate: Gate) -> Rollout:
     root = Path(config.root)
     clock: Clock = FileClock(root / "clock") if config.clock == "file" else SystemClock()
     store = FullDiskStore(root / "state", root / "disk-full") if config.store == "enospc" else None
     attempts, initial = config.backoff
+    strategy, options = strategy_of(config)
     rollout = Rollout(
         config.name,
-        steps_of(config),
+        strategy,
         JournalRouter(config, journal, gate, clock),
         InMemoryWorkload("blue"),
-        analysis=analysis_of(config.analysis),
         clock=clock,
         state=store or FileStateStore(root / "state"),
         backoff=Backoff(attempts=attempts, initial=initial),
-        scale_down_delay=config.scale_down_delay,
-        abort_scale_down_delay=config.abort_scale_down_delay,
+        **options,
     )
     rollout.add_listener(listener(rollout, journal, gate))
     return rollout

@@ -17,7 +17,7 @@ from typing import Any
 from driver_config import AnalysisConfig, DriverConfig
 from driver_processes import Driver
 from fault_support import color_split, expected_split, read_journal
-from nginx_commands import held_at_stable
+from nginx_commands import held_at_stable, held_when_armed, journaled
 from nginx_support import nginx_on, wait_for
 
 from canarykit import FileStateStore
@@ -25,13 +25,21 @@ from canarykit.local.demo_app import DemoApp
 from canarykit.local.nginx import NginxServer
 from canarykit.traffic.nginx_upstream import NginxUpstreamRouter, UpstreamState
 
+PREVIEW_UPSTREAM = "app-preview"
+
 
 class Lab:
-    """Context manager: nginx in `root`/nginx in front of `stable` and `canary`; all stopped on exit."""
+    """Context manager: nginx in `root`/nginx in front of `stable` and `canary`; all stopped on exit. With
+    `preview` (blue-green), nginx also serves the preview on `preview_port`, and journals each reload."""
 
-    def __init__(self, root: Path, stable: DemoApp, canary: DemoApp, prometheus: str) -> None:
+    def __init__(
+        self, root: Path, stable: DemoApp, canary: DemoApp, prometheus: str, preview: bool = False
+    ) -> None:
         self.root, self.stable, self.canary, self.prometheus = root, stable, canary, prometheus
-        self.nginx = NginxServer(root / "nginx", stable.address, canary.address)
+        self.preview_upstream = PREVIEW_UPSTREAM if preview else None
+        self.nginx = NginxServer(
+            root / "nginx", stable.address, canary.address, preview_upstream=self.preview_upstream
+        )
         self.drivers: list[Driver] = []
         self.nginx_back_at: float | None = None
         self._stack = ExitStack()
@@ -40,6 +48,7 @@ class Lab:
         (self.root / "state").mkdir(parents=True, exist_ok=True)
         self.nginx.start()
         self.port = self.nginx.port
+        self.preview_port = self.nginx.preview_port if self.preview_upstream else None
         return self
 
     def __exit__(
@@ -64,7 +73,7 @@ class Lab:
             stable=self.stable.address,
             canary=self.canary.address,
             check=self.nginx.check_command,
-            reload=self.nginx.reload_command,
+            reload=self.reload_command,
         )
         return dataclasses.replace(base, **changes)
 
@@ -76,6 +85,12 @@ class Lab:
     def run(self, **changes: Any) -> int:
         """Start a driver and wait for it to exit; its exit code."""
         return self.start(**changes).wait_exit()
+
+    @property
+    def reload_command(self) -> tuple[str, ...]:
+        """nginx's reload; with a preview, one that journals each reload that succeeded."""
+        command = self.nginx.reload_command
+        return journaled(self.root / "journal.jsonl", command) if self.preview_upstream else command
 
     def analysis(self, passing: bool = True, **changes: Any) -> AnalysisConfig:
         """Analysis against the real Prometheus: a canary that passes every measurement, or fails it."""
@@ -98,7 +113,12 @@ class Lab:
 
     def upstream(self) -> UpstreamState:
         """What the include file holds, and whether nginx was confirmed to serve it."""
-        return NginxUpstreamRouter(self.nginx.upstream_path, self.stable.address, self.canary.address).state()
+        return NginxUpstreamRouter(
+            self.nginx.upstream_path,
+            self.stable.address,
+            self.canary.address,
+            preview_upstream=self.preview_upstream,
+        ).state()
 
     def assert_serves(self, weight: int) -> None:
         """nginx sends `weight` percent of 100 requests to the canary (once a reload in flight settled)."""
@@ -106,18 +126,24 @@ class Lab:
         served = self.served(weight)
         assert served == wanted, f"nginx served {served}; want {wanted}"
 
-    def served(self, weight: int) -> dict[str, int]:
-        """Which version answered 100 requests, once nginx serves `weight` (a reload in flight settles)."""
+    def served(self, weight: int, port: int | None = None) -> dict[str, int]:
+        """Which version answered 100 requests, once nginx serves `weight` (a reload in flight settles),
+        on the active port (or `port`)."""
         wanted = expected_split(weight, self.stable.color, self.canary.color)
         last: list[dict[str, int]] = [{}]
 
         def serves() -> bool:
-            last[0] = color_split(self.port)
+            last[0] = color_split(port or self.port)
             return last[0] == wanted
 
         with contextlib.suppress(AssertionError):
             wait_for(serves, f"nginx to serve weight {weight}", 10.0)
         return last[0]
+
+    def served_preview(self, canary: bool) -> dict[str, int]:
+        """Which version answered 100 requests on the preview port, once it serves the canary (or stable)."""
+        assert self.preview_port is not None, "this lab serves no preview"
+        return self.served(100 if canary else 0, self.preview_port)
 
     # -- nginx faults --------------------------------------------------------------------------------
 
@@ -143,10 +169,17 @@ class Lab:
         self._stack.enter_context(nginx_on(self.nginx.workdir, self.port))
         self.nginx_back_at = time.monotonic()
 
-    def held_check(self) -> tuple[str, ...]:
-        """nginx's check, held while a rollback's weight 0 is checked, until `release_check()`."""
+    def held_check(self, armed: bool = False) -> tuple[str, ...]:
+        """nginx's check, held while a rollback's weight 0 is checked, until `release_check()`; with
+        `armed`, only once `arm_check()` was called (blue-green's preview is checked at weight 0 too)."""
         held, release = self.root / "check-held", self.root / "check-release"
+        if armed:
+            arm = self.root / "check-armed"
+            return held_when_armed(self.nginx.upstream_path, arm, held, release, self.nginx.check_command)
         return held_at_stable(self.nginx.upstream_path, held, release, self.nginx.check_command)
+
+    def arm_check(self) -> None:
+        (self.root / "check-armed").touch()
 
     def wait_check_held(self, watched: Driver) -> None:
         watched.wait_until((self.root / "check-held").exists, "the rollback's nginx -t")

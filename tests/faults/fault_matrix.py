@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import cases_bluegreen_analysis
+import cases_bluegreen_crash
+import cases_bluegreen_nginx
+import cases_bluegreen_signals
 import cases_crash
 import cases_nginx
 import cases_prometheus
@@ -16,4 +20,11 @@ GROUPS: dict[str, list[Case]] = {
     "signals": cases_signals.CASES,
     "state": cases_state.CASES,
 }
+BLUE_GREEN_GROUPS: dict[str, list[Case]] = {
+    "sigkill": cases_bluegreen_crash.CASES,
+    "signals": cases_bluegreen_signals.CASES,
+    "nginx": cases_bluegreen_nginx.CASES,
+    "prometheus": cases_bluegreen_analysis.CASES,
+}
+"""The canary groups' faults repeated for blue-green (a `Lab` with `preview=True`)."""
 ALL: list[Case] = [case for cases in GROUPS.values() for case in cases]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bluegreen_order import active_order_problem
 from driver_config import PLAN
 from fault_lab import Lab
 from fault_support import asked_weights, expected_split, weight_order_problem
@@ -28,6 +29,9 @@ class Expect:
     """When set, the last driver must raise one of these error types and ask the router for nothing."""
     finished: bool = True
     plan: tuple[int, ...] = PLAN_WEIGHTS
+    strategy: str = "canary"
+    """"bluegreen": the active side follows `active_order_problem`, and a finished release's preview serves
+    stable (in the include file and to 100 requests on the preview port)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,9 @@ class Outcome:
     raised: list[dict[str, Any]]
     last_life: list[dict[str, Any]]
     time_to_safe: float | None
+    preview: bool | None = None
+    preview_served: dict[str, int] | None = None
+    preview_wanted: dict[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,9 @@ def observe(lab: Lab, fault_at: float, expect: Expect, name: str = "web") -> Out
         raised=lab.entries(event="raised"),  # of every rollout the case drove
         last_life=[entry for entry in entries if entry["life"] == last],
         time_to_safe=_time_to_safe(lab, fault_at, lab.entries()),
+        preview=upstream.preview,
+        preview_served=lab.served_preview(False) if lab.preview_port else None,
+        preview_wanted=expected_split(0, lab.stable.color, lab.canary.color),
     )
 
 
@@ -110,14 +120,30 @@ def problems(outcome: Outcome, expect: Expect) -> list[str]:
     if outcome.phase != wanted_phase:
         found.append(f"record phase {outcome.phase}; want {wanted_phase}")
     for weights, where in ((outcome.asked, "asked of the router"), (_history(outcome), "in the record")):
-        if (problem := weight_order_problem(weights, expect.plan)) is not None:
+        if (problem := _order_problem(weights, expect)) is not None:
             found.append(f"weights {where} out of order: {problem}")
+    if expect.strategy == "bluegreen" and expect.finished:
+        found.extend(_preview_problems(outcome))
     for entry in outcome.raised:
         if not entry["canary"]:
             found.append(f"life {entry['life']} raised a non-canarykit {entry['type']}: {entry['message']}")
     found.extend(_record_problems(outcome.record, expect))
     if expect.refused:
         found.extend(_refusal_problems(outcome.last_life, expect.refused))
+    return found
+
+
+def _order_problem(weights: list[int], expect: Expect) -> str | None:
+    if expect.strategy == "bluegreen":
+        return active_order_problem(weights)
+    return weight_order_problem(weights, expect.plan)
+
+
+def _preview_problems(outcome: Outcome) -> list[str]:
+    """A finished blue-green release's preview is back on stable, on disk and for real requests."""
+    found = [] if outcome.preview is False else [f"include file: preview {outcome.preview}; want stable"]
+    if outcome.preview_served != outcome.preview_wanted:
+        found.append(f"100 requests on the preview: {outcome.preview_served}; want {outcome.preview_wanted}")
     return found
 
 
