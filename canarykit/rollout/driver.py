@@ -1,6 +1,7 @@
 """`Rollout.run()`'s loop, and what happens when it is cut short: the intent is saved before anything else.
 
-- A first SIGINT/SIGTERM aborts between two reconciles (at once, when a metric query is hanging).
+- A first SIGINT/SIGTERM aborts between two reconciles, even two chained in one `advance()` (at once,
+  when a metric query is hanging).
 - A second one saves the abort, then exits (`SystemExit(128 + signal)`).
 - Any exception after the canary took traffic saves the abort, tries weight 0 once (unless the rollout
   was built with `rollback_on_error=False`), and is raised: a `CanaryError` as it is, anything else as an
@@ -32,6 +33,8 @@ def drive(rollout: Rollout, handle_signals: bool) -> None:
     """Advance the started `rollout` to its end, handling signals and faults as the module says."""
     remote = RemoteControl(rollout)
     with abort_on_signals(handle_signals) as signals:
+        if rollout.stepper is not None:  # a signal during a reconcile aborts before the next one
+            rollout.stepper.take_signal = signals.take
         try:
             _loop(rollout, remote, signals)
         except ExitRequested as request:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from canarykit.errors import StateError
@@ -35,6 +36,8 @@ class Stepper:
         self.routes_restored = False
         self.commands = 0
         """How many promote/abort/retry calls changed the status (a listener's among them)."""
+        self.take_signal: Callable[[], str | None] = lambda: None
+        """The driver's pending signal, taken before each reconcile (`run()` sets it): an abort reason."""
 
     def save(self) -> None:
         plan, status = self.rollout.plan, self.status
@@ -53,6 +56,8 @@ class Stepper:
     def advance(self) -> float | None:
         """Reconcile until something must be waited for; listeners get the events after each reconcile."""
         for _ in range(MAX_CHAINED):
+            if (reason := self.take_signal()) is not None:  # a signal during the last reconcile's work
+                self.abort(reason)
             now = self.rollout.clock.now()
             wake = self._reconcile(now)
             commands = self.commands
