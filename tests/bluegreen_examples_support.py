@@ -135,10 +135,10 @@ def steps_of(example: Example) -> list[str]:
     strategy = example.load().blue_green
     assert strategy is not None
     phases = ["Preview(full size)"]
-    phases += ["PrePromotionAnalysis(1 metrics)"] if example.analysis == "PrePromotion" else []
+    phases += ["PrePromotionAnalysis(smoke-tests)"] if example.analysis == "PrePromotion" else []
     phases += ["BlueGreenPause(until promoted)"] if example.manual else []
     phases += [f"ActiveSwitch({strategy.active_service})"]
-    phases += ["PostPromotionAnalysis(1 metrics)"] if example.analysis == "PostPromotion" else []
+    phases += ["PostPromotionAnalysis(smoke-tests)"] if example.analysis == "PostPromotion" else []
     return [f"Step {at}/{len(phases)} started: {phase}" for at, phase in enumerate(phases, 1)]
 
 

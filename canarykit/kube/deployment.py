@@ -131,6 +131,12 @@ class DeploymentWorkload:
         stable = self._stable()
         return template_revision(stable["spec"]["template"]) if stable is not None else None
 
+    @property
+    def stable_version(self) -> str | None:
+        """The version stable runs, when canarykit deployed it (what events name as the old version)."""
+        stable = self._stable()
+        return template_version(stable["spec"]["template"]) if stable is not None else None
+
     def canary_revision(self) -> str | None:
         """The revision the canary Deployment runs, read from the cluster (None: there is no canary)."""
         canary = self.api.get(DEPLOYMENTS, self.namespace, self.canary_name)

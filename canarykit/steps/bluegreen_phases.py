@@ -8,7 +8,7 @@ are left out, as Argo skips them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from canarykit.steps.bluegreen import BlueGreen
@@ -60,8 +60,10 @@ def blue_green_plan(strategy: BlueGreen) -> BlueGreenPlan:
 
 
 def _analysis_name(analysis: Analysis) -> str:
-    """The name `Analysis` shows (`Analysis('success-rate')` -> `success-rate`)."""
-    return repr(analysis).removeprefix("Analysis(").removesuffix(")").strip("'\"")
+    """The template's or metrics' names (`smoke-tests`, `success-rate, latency`)."""
+    source = analysis.source
+    items = source if isinstance(source, Sequence) and not isinstance(source, str) else [source]
+    return ", ".join(str(getattr(item, "name", None) or type(item).__name__) for item in items)
 
 
 def _pause_detail(strategy: BlueGreen) -> str:

@@ -207,6 +207,11 @@ def test_a_release_switches_preview_then_active_and_ends_on_the_new_stable(
     for name in (ACTIVE, PREVIEW):
         assert annotations_of(cluster, name) == {MANAGED_BY_ROLLOUTS: NAME}
     assert result.weight_history[-2:] == (100, 0)
+    switched = [event.message for event in result.events if "Switched selector" in event.message]
+    old, new = f"'{NAME}={BLUE}'", f"'{NAME}={GREEN}'"  # no state store: the workload names stable's version
+    assert switched == [
+        f"Switched selector for service '{name}' from {old} to {new}" for name in (PREVIEW, ACTIVE)
+    ]
 
 
 def test_without_auto_promotion_it_waits_with_active_on_the_old_version(
