@@ -1,6 +1,6 @@
 """Thresholds against the sequential judge, on simulated traffic through the reference plan.
 
-Run: python benchmarks/judgement.py [--runs 4000] [--seed 1]   (about 30 s)
+Run: python benchmarks/judgement.py [--runs 4000] [--seed 1]   (1 to 2.5 min)
 
 Every run simulates one rollout (Poisson requests split by the plan's weights, binomial errors, 10 s
 scrapes, stable at 0.5 % errors) and judges the same traffic four ways: the reference threshold
@@ -16,6 +16,11 @@ for not knowing the regression's size and for the tolerance.
 Goals (issue #6): false rollbacks <= 1 % at 10 and 100 requests/s; >= 95 % of 2x regressions caught at 100
 requests/s within the plan; failed requests served <= 1/10 of the reference configuration's for every
 regression of 10x or more; the judge's mean detection time within 1.3x of the SPRT's.
+
+Issue #17 (`judgement_gated.py`): the same plan as evidence-gated steps driven by the indifference zone:
+a healthy canary at 100 requests/s promoted in a median <= 50 % of the plan; false rollbacks <= 1 %;
+>= 95 % of 2x regressions caught at 100 requests/s; at 10 requests/s with gates up to twice the plan, the
+share of 2x regressions caught over the known-rate SPRT's (aim >= 0.8).
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from judgement_gated import gated_goals, print_cells, run_cells
 
 from canarykit.judges.oracles import known_stable_judge, split_oracle, sprt_judge
 from canarykit.judges.sequential import SequentialSplitTest
@@ -167,8 +174,11 @@ def main() -> None:
     print_ratios("judge's mean time to rollback / the SPRT's (runs both rolled back):", ratios)
     print_ratios("split oracle's (stable's rate unknown, the size known) / the SPRT's:", splits)
     print_ratios("known-stable mixture's (stable's rate known, the size not) / the SPRT's:", knowns)
+    gated = run_cells(options.runs, options.seed)
+    print_cells(gated)
+    # issue #17, the history-informed judge (helper G2): its section goes here, before the goals
     print("\ngoals:")
-    for text, met in goals(results, ratios, splits):
+    for text, met in goals(results, ratios, splits) + gated_goals(gated):
         print(f"  {'met' if met else 'NOT MET':>7}  {text}")
     print(f"\n({time.perf_counter() - started:.0f} s)")
 

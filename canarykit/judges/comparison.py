@@ -10,6 +10,7 @@ from canarykit.analysis.measurement import Measurement
 from canarykit.analysis.metric import Metric
 from canarykit.durations import Duration, parse_positive_duration
 from canarykit.errors import SpecError
+from canarykit.judges.history import HistoryInformedTest, StableHistory
 from canarykit.judges.low_traffic import CONTINUE, FAIL, PASS, LowTraffic
 from canarykit.judges.queries import SplitQueries, error_queries
 from canarykit.judges.sequential import MAX_RATIO, SequentialSplitTest
@@ -29,16 +30,21 @@ class SplitComparison:
         queries: SplitQueries,
         test_options: Mapping[str, Any],
         low_traffic: LowTraffic | None = None,
+        history: Duration | None = None,
     ) -> None:
         self.provider = as_provider(prometheus)
+        self.history = history
+        self.history_seconds = None if history is None else parse_positive_duration(history, "history")
         self.queries = queries
         self.test_options = dict(test_options)
         self.low_traffic = low_traffic
         self.new_test()  # validates the options now, not at the first measurement
         self._default_session: ComparisonSession | None = None
 
-    def new_test(self) -> SequentialSplitTest:
-        """A fresh sequential test with this judge's options."""
+    def new_test(self, history: StableHistory | None = None) -> SequentialSplitTest | HistoryInformedTest:
+        """A fresh sequential test with this judge's options; history-informed given stable's history."""
+        if history is not None and history.requests > 0:
+            return HistoryInformedTest(history, **self.test_options)
         return SequentialSplitTest(**self.test_options)
 
     def metric(
@@ -97,7 +103,8 @@ class ErrorRateComparison(SplitComparison):
     """Fails once the canary's error rate is credibly above `max_ratio` times stable's (false-fail <= alpha).
 
     Errors are `status=~error_status` on ingress-nginx's `nginx_ingress_controller_requests`; canary is
-    `canary!=""`, stable `canary=""`, both under the stable Ingress's name.
+    `canary!=""`, stable `canary=""`, both under the stable Ingress's name. `history` (e.g. "1h"): judge
+    against stable's error rate over that window before the canary started (`HistoryInformedTest`).
     """
 
     default_name = "error-rate-comparison"
@@ -114,9 +121,15 @@ class ErrorRateComparison(SplitComparison):
         min_errors: int = 3,
         min_difference: float = 0.0,
         low_traffic: LowTraffic | None = None,
+        pass_ratio: float | None = None,
+        fail_ratio: float | None = None,
+        history: Duration | None = None,
     ) -> None:
-        options = split_test_options(max_ratio, alpha, beta, min_errors, min_difference)
-        super().__init__(prometheus, error_queries(ingress, namespace, error_status), options, low_traffic)
+        options = split_test_options(
+            max_ratio, alpha, beta, min_errors, min_difference, pass_ratio, fail_ratio
+        )
+        queries = error_queries(ingress, namespace, error_status)
+        super().__init__(prometheus, queries, options, low_traffic, history)
         self.ingress, self.namespace, self.error_status = ingress, namespace, error_status
 
 
@@ -143,16 +156,25 @@ class JudgeTemplate:
 
 
 def split_test_options(
-    max_ratio: float, alpha: float, beta: float | None, min_bad: int, min_difference: float
+    max_ratio: float,
+    alpha: float,
+    beta: float | None,
+    min_bad: int,
+    min_difference: float,
+    pass_ratio: float | None = None,
+    fail_ratio: float | None = None,
 ) -> dict[str, Any]:
-    """Keyword arguments for `SequentialSplitTest`."""
-    return {
+    """Keyword arguments for `SequentialSplitTest` (an indifference zone only when given)."""
+    options: dict[str, Any] = {
         "max_ratio": max_ratio,
         "alpha": alpha,
         "beta": beta,
         "min_bad": min_bad,
         "min_difference": min_difference,
     }
+    if pass_ratio is not None or fail_ratio is not None:
+        options.update(pass_ratio=pass_ratio, fail_ratio=fail_ratio)
+    return options
 
 
 def as_provider(prometheus: str | MetricProvider) -> MetricProvider:
@@ -181,6 +203,6 @@ def judge_passed(measurements: Sequence[Measurement]) -> bool:
 
 
 def _rebased(judge: SplitComparison, provider: MetricProvider) -> SplitComparison:
-    copy = SplitComparison(provider, judge.queries, judge.test_options, judge.low_traffic)
+    copy = SplitComparison(provider, judge.queries, judge.test_options, judge.low_traffic, judge.history)
     copy.default_name = judge.default_name
     return copy

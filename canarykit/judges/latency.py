@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from canarykit.durations import Duration
 from canarykit.errors import SpecError
 from canarykit.judges.comparison import SplitComparison, split_test_options
 from canarykit.judges.low_traffic import LowTraffic
@@ -37,10 +38,14 @@ class LatencyComparison(SplitComparison):
         min_difference: float = 0.0,
         low_traffic: LowTraffic | None = None,
         buckets: Sequence[float] = TIME_BUCKETS,
+        pass_ratio: float | None = None,
+        fail_ratio: float | None = None,
+        history: Duration | None = None,
     ) -> None:
         bound = check_bound(slower_than, buckets)
-        options = split_test_options(max_ratio, alpha, beta, min_slow, min_difference)
-        super().__init__(prometheus, latency_queries(ingress, namespace, bound), options, low_traffic)
+        options = split_test_options(max_ratio, alpha, beta, min_slow, min_difference, pass_ratio, fail_ratio)
+        queries = latency_queries(ingress, namespace, bound)
+        super().__init__(prometheus, queries, options, low_traffic, history)
         self.ingress, self.namespace, self.slower_than = ingress, namespace, bound
 
 

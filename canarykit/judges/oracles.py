@@ -4,6 +4,8 @@
 - `known_stable_judge`: the judge's own mixture over regression sizes, but with stable's rate known, so
   each canary request is a Bernoulli draw (a one-sample test). It measures the cost of not knowing the
   regression's size and of the tolerance.
+- `KnownRateSPRT`: the same SPRT as a cumulative test (`update(SplitCounts) -> Decision`), to drive the
+  evidence-gated simulation (`gated_simulation`): its lower boundary clears the canary.
 - `split_oracle`: the judge's same-window split (stable's rate unknown), with simple hypotheses: ratio 1
   against the true ratio. It measures the cost of not knowing stable's rate, the floor of any judge that
   compares the canary with stable on the same window and needs no baseline.
@@ -13,8 +15,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
-from canarykit.judges.sequential import SequentialSplitTest, log_mean_exp
+from canarykit.judges.sequential import Decision, SequentialSplitTest, SplitCounts, Verdict, log_mean_exp
 from canarykit.judges.simulation import Judge, Outcome, Scrape, promoted, rollback_at
 
 
@@ -36,6 +39,34 @@ def sprt_judge(stable_error: float, ratio: float, alpha: float = 0.01) -> Judge:
         return promoted(scrapes)
 
     return judge
+
+
+class KnownRateSPRT:
+    """Wald's SPRT (H0 ratio 1 against H1 `ratio`, both rates known, beta = alpha) as a cumulative test."""
+
+    def __init__(self, stable_error: float, ratio: float, alpha: float = 0.01) -> None:
+        self.upper, self.lower = math.log((1 - alpha) / alpha), math.log(alpha / (1 - alpha))
+        self.per_error = math.log(ratio)
+        self.per_success = math.log((1 - min(ratio * stable_error, 1 - 1e-12)) / (1 - stable_error))
+        threshold = (1 - alpha) / alpha
+        self._log = 0.0
+        self._decision = Decision(Verdict.CONTINUE, 1.0, 1.0, threshold, threshold, SplitCounts())
+
+    def update(self, new: SplitCounts) -> Decision:
+        """Add the canary's new requests and errors (stable's are not needed); a verdict stays."""
+        totals = self._decision.totals + new
+        verdict = self._decision.verdict
+        if verdict is Verdict.CONTINUE:
+            bad = new.canary_bad
+            self._log += bad * self.per_error + (new.canary_requests - bad) * self.per_success
+            if self._log >= self.upper:
+                verdict = Verdict.FAIL
+            elif self._log <= self.lower:
+                verdict = Verdict.PASS
+        e_fail = math.exp(min(self._log, 690.0))
+        e_pass = math.exp(min(-self._log, 690.0))
+        self._decision = replace(self._decision, verdict=verdict, e_fail=e_fail, e_pass=e_pass, totals=totals)
+        return self._decision
 
 
 def known_stable_judge(stable_error: float, test: SequentialSplitTest | None = None) -> Judge:

@@ -56,6 +56,10 @@ class SplitQueries:
         stable = _side(provider, self.stable_requests, self.stable_marked, self.marked_good, seconds, at)
         return SplitCounts(*canary, *stable)
 
+    def read_stable(self, provider: MetricProvider, seconds: float, at: float) -> tuple[float, float]:
+        """Stable's requests and bad events over the `seconds` before `at` (its history before a canary)."""
+        return _side(provider, self.stable_requests, self.stable_marked, self.marked_good, seconds, at)
+
 
 def error_queries(ingress: str, namespace: str | None, error_status: str) -> SplitQueries:
     """Requests and errors (`status=~error_status`) on `nginx_ingress_controller_requests`."""

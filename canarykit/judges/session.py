@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Protocol
 
+from canarykit.judges.history import HistoryInformedTest, StableHistory
 from canarykit.judges.low_traffic import PASS, Judgement, LowTraffic, judge
 from canarykit.judges.queries import SplitQueries
 from canarykit.judges.sequential import Decision, SequentialSplitTest, SplitCounts, Verdict
@@ -23,8 +25,9 @@ class Comparison(Protocol):
     provider: MetricProvider
     queries: SplitQueries
     low_traffic: LowTraffic | None
+    history_seconds: float | None
 
-    def new_test(self) -> SequentialSplitTest: ...
+    def new_test(self, history: StableHistory | None = None) -> SequentialSplitTest | HistoryInformedTest: ...
 
 
 class ComparisonSession:
@@ -42,6 +45,7 @@ class ComparisonSession:
     def restart(self) -> None:
         """Forget everything: the next measurement is the first of a new run."""
         self.test = self.judge.new_test()
+        self._history_note = ""
         self._origin: float | None = None
         self._first_at = 0.0
         self._last_try: float | None = None
@@ -54,12 +58,27 @@ class ComparisonSession:
             self.restart()
         if self._origin is None:
             self._origin, self._first_at = at - self.lookback, at
+            self._start_with_history(self._origin)
         self._last_try = at
         totals = self.judge.queries.read(self.judge.provider, at - self._origin, at)
         decision = self.test.update(self._consume(totals))
         judgement = judge(decision, at - self._first_at, self.judge.low_traffic, self.settle)
         self._finished = judgement.final
-        return _observation(decision, judgement, self._describe(at))
+        observation = _observation(decision, judgement, self._describe(at))
+        note = self._fallback_note()
+        return replace(observation, text=f"{observation.text} ({note})") if note else observation
+
+    def _start_with_history(self, origin: float) -> None:
+        """With a `history` window: stable's counts over it, before the origin, inform the test."""
+        seconds = self.judge.history_seconds
+        if seconds is None:
+            return
+        requests, bad = self.judge.queries.read_stable(self.judge.provider, seconds, origin)
+        self.test = self.judge.new_test(StableHistory(requests, bad, seconds))
+        if not isinstance(self.test, HistoryInformedTest):
+            self._history_note = (
+                f"no stable requests in the {format_float(seconds)}s before the canary: same-window test"
+            )
 
     def _new_run(self, at: float) -> bool:
         last = self._last_try
@@ -87,8 +106,27 @@ class ComparisonSession:
             "minBad": str(test.min_bad),
             "minDifference": format_float(test.min_difference),
         }
+        history = self._history()
+        fields.update({"history": history} if history else {})
         policy = self.judge.low_traffic
         return {**fields, "lowTraffic": policy.describe()} if policy is not None else fields
+
+    def _fallback_note(self) -> str:
+        """Why a judge given a `history` judges on the same window only ('' when the history is in use)."""
+        test = self.test
+        if isinstance(test, HistoryInformedTest):
+            reason = test.fallback_reason
+            return f"same-window test: {reason}" if reason is not None else ""
+        return self._history_note
+
+    def _history(self) -> str:
+        """What stable's history says: the bounds it gave, a fallback and why, or why there is none."""
+        test = self.test
+        if not isinstance(test, HistoryInformedTest):
+            return self._history_note
+        if test.fallback_reason is not None:
+            return f"{test.describe_history()}; same-window test since {test.fallback_reason}"
+        return test.describe_history()
 
 
 def _new(requests: float, bad: float, seen_requests: float, seen_bad: float) -> tuple[float, float]:

@@ -12,8 +12,9 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from canarykit.judges.sequential import SequentialSplitTest, SplitCounts, Verdict
+from canarykit.judges.sequential import Decision, SequentialSplitTest, SplitCounts, Verdict
 
 
 @dataclass(frozen=True)
@@ -80,20 +81,30 @@ TUNED = Threshold(minimum=0.99, canary_only=True, start=10.0)  # the canary's ow
 Judge = Callable[[Sequence[Scrape]], Outcome]
 
 
+class SplitTest(Protocol):
+    """A cumulative test fed each scrape's new counts: `SequentialSplitTest`, an oracle, a history judge."""
+
+    def update(self, new: SplitCounts) -> Decision: ...
+
+
 def simulate(traffic: Traffic, plan: Plan = REFERENCE_PLAN, rng: random.Random | None = None) -> list[Scrape]:
     """One rollout's scrapes, from the canary's first traffic to the plan's end (steps in whole scrapes)."""
     rng = rng or random.Random(0)
     scrapes: list[Scrape] = []
     start = 0.0
     for weight, seconds in plan.steps:
-        share = weight / 100
         for index in range(1, round(seconds / traffic.scrape) + 1):
-            canary = _side(rng, traffic.rate * share * traffic.scrape, traffic.stable_error * traffic.ratio)
-            stable = _side(rng, traffic.rate * (1 - share) * traffic.scrape, traffic.stable_error)
-            counts = SplitCounts(canary[0], canary[1], stable[0], stable[1])
-            scrapes.append(Scrape(start + index * traffic.scrape, weight, counts))
+            scrapes.append(Scrape(start + index * traffic.scrape, weight, draw_scrape(rng, traffic, weight)))
         start += seconds
     return scrapes
+
+
+def draw_scrape(rng: random.Random, traffic: Traffic, weight: float) -> SplitCounts:
+    """One scrape's new counts with the canary at `weight` percent (canary's side drawn first)."""
+    share = weight / 100
+    canary = _side(rng, traffic.rate * share * traffic.scrape, traffic.stable_error * traffic.ratio)
+    stable = _side(rng, traffic.rate * (1 - share) * traffic.scrape, traffic.stable_error)
+    return SplitCounts(canary[0], canary[1], stable[0], stable[1])
 
 
 def run_threshold(scrapes: Sequence[Scrape], config: Threshold, plan: Plan = REFERENCE_PLAN) -> Outcome:
@@ -110,7 +121,7 @@ def run_threshold(scrapes: Sequence[Scrape], config: Threshold, plan: Plan = REF
     return promoted(scrapes)
 
 
-def run_judge(scrapes: Sequence[Scrape], test: SequentialSplitTest | None = None) -> Outcome:
+def run_judge(scrapes: Sequence[Scrape], test: SplitTest | None = None) -> Outcome:
     """Feed a fresh sequential test every scrape from the first; Failed rolls back, Passed promotes."""
     test = test or SequentialSplitTest()
     for scrape in scrapes:
