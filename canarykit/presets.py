@@ -17,7 +17,8 @@ from canarykit.local.ingress_metrics import REQUESTS
 from canarykit.providers.base import MetricProvider
 from canarykit.rollout.analyses import BackgroundAnalysis
 from canarykit.rollout.orchestrator import Rollout
-from canarykit.steps import Plan, explicit
+from canarykit.steps import Gate, Pause, Plan, SetWeight
+from canarykit.steps.gates import OnTimeout
 from canarykit.traffic import TrafficRouter
 from canarykit.workload import Workload
 
@@ -44,8 +45,13 @@ def nginx_canary(
     slower_than: float = 0.5,
     error_ceiling: float = 0.05,
     low_traffic: LowTraffic | None = None,
+    gated: bool = False,
+    gate_max: Duration | None = None,
+    on_timeout: OnTimeout = "promote",
+    pass_ratio: float | None = None,
+    fail_ratio: float | None = None,
 ) -> Preset:
-    """Weights with pauses, judged from the canary's first request by three metrics, every 10 s:
+    """Weights with pauses (or gates), judged from the canary's first request by three metrics, every 10 s:
 
     - `error-rate-comparison`: canary's 5xx rate against stable's on the same traffic; rolls back once it
       is credibly above `max_ratio` times stable's (false rollbacks ≤ `alpha`, however long it runs);
@@ -55,12 +61,19 @@ def nginx_canary(
 
     A canary with fewer than 200 requests after 10 minutes pauses the rollout (`low_traffic`), so a silent
     canary neither passes by default nor fails on NaN.
+
+    `gated=True` puts a `Gate(gate_max or pause, on_timeout=on_timeout)` in place of each pause: a weight
+    goes on as soon as both judges clear the canary, and holds up to `gate_max` while they cannot tell.
+    `pass_ratio`/`fail_ratio` give both judges an indifference zone (clearing a canary as good as stable
+    needs one, or a looser `max_ratio`: with the default 1.05 a healthy canary is rarely cleared early).
     """
     if not 0.0 < error_ceiling < 1.0:
         raise SpecError(f"must be between 0 and 1 (exclusive), got {error_ceiling!r}", "error_ceiling")
     provider = as_provider(prometheus)
     low_traffic = low_traffic or LowTraffic(min_requests=200, max_wait="10m", otherwise="pause")
     options: dict[str, Any] = {"max_ratio": max_ratio, "alpha": alpha, "low_traffic": low_traffic}
+    if pass_ratio is not None or fail_ratio is not None:
+        options.update(pass_ratio=pass_ratio, fail_ratio=fail_ratio)
     errors = ErrorRateComparison(provider, ingress, namespace, **options)
     latency = LatencyComparison(provider, ingress, namespace, slower_than=slower_than, **options)
     sources: list[Any] = [
@@ -68,7 +81,9 @@ def nginx_canary(
         latency.template("latency-comparison"),
         _ceiling(provider, ingress, namespace, error_ceiling),
     ]
-    return Preset(explicit(list(weights)).with_pause(pause), BackgroundAnalysis(sources, starting_step=0))
+    hold = Gate(pause if gate_max is None else gate_max, on_timeout=on_timeout) if gated else Pause(pause)
+    plan = Plan(step for weight in weights for step in (SetWeight(weight), hold))
+    return Preset(plan, BackgroundAnalysis(sources, starting_step=0))
 
 
 def _ceiling(provider: MetricProvider, ingress: str, namespace: str | None, ceiling: float) -> Metric:

@@ -8,7 +8,7 @@ from canarykit.argo import AnalysisTemplate
 from canarykit.cli.plan_detection import Hold
 from canarykit.durations import parse_duration
 from canarykit.errors import DurationError
-from canarykit.steps import Analysis, Pause, SetCanaryScale, SetHeaderRoute, SetWeight, Step
+from canarykit.steps import Analysis, Gate, Pause, SetCanaryScale, SetHeaderRoute, SetWeight, Step
 
 
 def holds(steps: tuple[Step, ...]) -> list[Hold]:
@@ -39,6 +39,8 @@ def action(step: Step) -> str:
         )
     if isinstance(step, SetHeaderRoute):
         return _header_route(step)
+    if isinstance(step, Gate):
+        return f"gate: until the judges clear it, at most {short(step.max_seconds)}"
     return f"analysis {names(tuple(step.source))}"
 
 
@@ -54,6 +56,8 @@ def step_seconds(step: Step) -> float | None:
     """How long a step holds the rollout (scaling time not counted); None when it cannot be known."""
     if isinstance(step, Pause):
         return step.seconds
+    if isinstance(step, Gate):
+        return step.max_seconds  # the longest it can hold
     if isinstance(step, Analysis):
         if not all(isinstance(template, AnalysisTemplate) for template in step.source):
             return None  # metrics built in Python (a judge runs until it decides)

@@ -3,23 +3,33 @@
 The canary fails 2 % of its requests, four times stable's 0.5 %. The reference analysis (the whole
 ingress' success ratio above 0.90) runs beside the judge as a dry run: it is measured and recorded but
 decides nothing, so the summary can show what it would have done.
+
+A gated variant (`gated_scenario`, `gated_analysis`) puts a `Gate` in place of each pause, so a healthy
+version is promoted as soon as the judge clears it; `promotion_summary` says how early.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from canarykit.analysis import Metric, Phase
 from canarykit.judges import ErrorRateComparison
 from canarykit.local.scenario import Scenario
 from canarykit.local.stack import INGRESS
+from canarykit.rollout import events as ev
 from canarykit.rollout.analyses import BackgroundAnalysis
+from canarykit.rollout.gate_actions import CLEARED, short_duration
 from canarykit.rollout.result import RolloutResult
+from canarykit.steps import Gate, Pause, Plan
 
 JUDGE = "error-rate-comparison"
 JUDGE_PAUSE = 30.0
 """Shortest pause for this experiment: a 4x regression on 0.5 % errors needs a few hundred canary requests."""
+ZONE = (1.5, 2.0)
+"""The gated judge's indifference zone (pass_ratio, fail_ratio): clears a canary credibly at most 1.5x
+stable's error rate, fails one credibly above 2x."""
 
 
 class DryRunReference:
@@ -69,3 +79,41 @@ def reference_would_promote(result: RolloutResult) -> bool:
     """True when the dry-run reference metrics never went past their limits."""
     dry = [m for a in result.analyses for m in a.metrics if m.name != JUDGE]
     return bool(dry) and all(metric.phase is not Phase.FAILED for metric in dry)
+
+
+def gated_scenario(scenario: Scenario, gate_max: float | None = None) -> Scenario:
+    """`scenario` with a `Gate` in place of each timed pause, at most `gate_max` s (default: the pause)."""
+    steps = Plan(
+        Gate(step.seconds if gate_max is None else gate_max)
+        if isinstance(step, Pause) and step.seconds
+        else step
+        for step in scenario.spec.steps
+    )
+    return replace(scenario, spec=replace(scenario.spec, steps=steps))
+
+
+def gated_analysis(
+    prometheus: Any, scenario: Scenario, zone: tuple[float, float] = ZONE
+) -> BackgroundAnalysis:
+    """The judge alone, with an indifference zone so a version as good as stable can be cleared."""
+    judge = ErrorRateComparison(prometheus, INGRESS, pass_ratio=zone[0], fail_ratio=zone[1])
+    interval = f"{max(scenario.interval, 2.0):g}s"
+    return BackgroundAnalysis([judge.template(JUDGE, interval=interval)])
+
+
+def plan_seconds(scenario: Scenario) -> float:
+    """How long the scenario's fixed plan holds the canary: the sum of its timed pauses."""
+    return sum(step.seconds or 0.0 for step in scenario.spec.steps if isinstance(step, Pause))
+
+
+def promotion_summary(result: RolloutResult, planned: float) -> str:
+    """E.g. `promoted after 2m10s of the plan's 8m: cleared by the judges`, from the rollout's events."""
+    started = next((e.time for e in result.events if isinstance(e, ev.StepStarted)), None)
+    promoted = next((e.time for e in result.events if isinstance(e, ev.Promoted)), None)
+    if started is None or promoted is None:
+        return f"not promoted: {result.phase.value}"
+    took = f"promoted after {short_duration(promoted - started)} of the plan's {short_duration(planned)}"
+    gates = [e for e in result.events if isinstance(e, ev.StepCompleted) and e.reason]
+    if any(e.reason == CLEARED for e in gates):
+        return f"{took}: cleared by the judges"
+    return f"{took}: the judges could not tell within the gates ({len(gates)} timed out)"

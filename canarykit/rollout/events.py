@@ -59,7 +59,19 @@ class StepStarted(StepEvent):
 
 @dataclass(frozen=True)
 class StepCompleted(StepEvent):
-    """Step `index` (0-based; `number` 1-based) completed: Argo's `Rollout step 1/6 completed`."""
+    """Step `index` (0-based; `number` 1-based) completed: Argo's `Rollout step 1/6 completed`.
+
+    `reason` says why when a `Gate` ended it: "cleared" (by the judges) or "timed out"; "" otherwise.
+    """
+
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """As every event's, with `reason` only when a gate gave one (plain steps' records are unchanged)."""
+        record = super().to_dict()
+        if not self.reason:
+            del record["reason"]
+        return record
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from canarykit.rollout.analyses import BackgroundAnalysis, check_analyses
 from canarykit.rollout.completion import full_weight
 from canarykit.rollout.driver import drive
 from canarykit.rollout.edges import check_edges
+from canarykit.rollout.gate_checks import check_gates
 from canarykit.rollout.header_routing import check_header_routes
 from canarykit.rollout.listeners import EventListener, EventLog
 from canarykit.rollout.manual import pause_by_user, undo
@@ -88,6 +89,7 @@ class Rollout:
         self.max_weight = full_weight(router)
         check_weights(self.plan, self.max_weight)
         check_analyses(self.plan, analysis, prometheus)
+        check_gates(self.plan, analysis)
         check_header_routes(self.plan, router)
         check_blue_green(self.blue_green, router, analysis, prometheus)
         self.store = state

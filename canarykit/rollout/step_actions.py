@@ -9,9 +9,10 @@ from canarykit.analysis import Phase
 from canarykit.rollout import events as ev
 from canarykit.rollout.analyses import resolve_metrics
 from canarykit.rollout.bluegreen_actions import reconcile_phase
+from canarykit.rollout.gate_actions import gate_step
 from canarykit.rollout.header_routing import header_route_step
 from canarykit.rollout.status import CANARY_PAUSE_STEP, POLL, RolloutPhase
-from canarykit.steps import Analysis, Pause, Plan, SetCanaryScale, SetHeaderRoute, SetWeight
+from canarykit.steps import Analysis, Gate, Pause, Plan, SetCanaryScale, SetHeaderRoute, SetWeight
 from canarykit.steps.bluegreen_phases import BlueGreenPhase
 from canarykit.steps.kinds import MAX_WEIGHT
 
@@ -40,6 +41,8 @@ def reconcile_step(stepper: Stepper, now: float) -> float | None:
         return _header_route_step(stepper, now, step)
     if isinstance(step, BlueGreenPhase):
         return reconcile_phase(stepper, now, step)
+    if isinstance(step, Gate):
+        return gate_step(stepper, now, step)
     return _scale_step(stepper, now, step)
 
 
@@ -129,7 +132,8 @@ def set_weight_at(plan: Plan, index: int, max_weight: int = MAX_WEIGHT) -> int:
     return weights[-1] if weights else 0
 
 
-def step_done(stepper: Stepper, now: float) -> float:
+def step_done(stepper: Stepper, now: float, reason: str = "", detail: str = "") -> float:
+    """End the current step; `reason` ("cleared", "timed out") and `detail` say why, when not the usual."""
     status = stepper.status
     total = len(stepper.rollout.plan)
     status.step_index += 1
@@ -138,7 +142,8 @@ def step_done(stepper: Stepper, now: float) -> float:
     stepper.save()
     stepper.rollout.emit(
         ev.StepCompleted,
-        f"Rollout step {status.step_index}/{total} completed",
+        f"Rollout step {status.step_index}/{total} completed" + (f" ({detail})" if detail else ""),
         index=status.step_index - 1,
+        reason=reason,
     )
     return now

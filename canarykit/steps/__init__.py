@@ -2,6 +2,7 @@
 `BlueGreen`, given to `Rollout` in place of the steps, releases blue-green instead."""
 
 from canarykit.steps.bluegreen import BlueGreen
+from canarykit.steps.gates import Gate
 from canarykit.steps.header_routes import HeaderMatch
 from canarykit.steps.kinds import Analysis, Pause, SetCanaryScale, SetHeaderRoute, SetWeight, Step
 from canarykit.steps.plans import Plan, explicit, exponential, linear
@@ -9,6 +10,7 @@ from canarykit.steps.plans import Plan, explicit, exponential, linear
 __all__ = [
     "Analysis",
     "BlueGreen",
+    "Gate",
     "HeaderMatch",
     "Pause",
     "Plan",

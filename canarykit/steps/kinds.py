@@ -9,6 +9,7 @@ from typing import Any
 
 from canarykit.durations import Duration, parse_duration
 from canarykit.errors import SpecError
+from canarykit.steps.gates import Gate as Gate
 from canarykit.steps.header_routes import HEADER_TOKEN as HEADER_TOKEN
 from canarykit.steps.header_routes import SetHeaderRoute as SetHeaderRoute
 
@@ -93,8 +94,8 @@ class SetCanaryScale:
             raise SpecError(f"SetCanaryScale weight must be >= 0, got {self.weight}")
 
 
-Step = SetWeight | Pause | Analysis | SetCanaryScale | SetHeaderRoute
-STEP_TYPES = (SetWeight, Pause, Analysis, SetCanaryScale, SetHeaderRoute)
+Step = SetWeight | Pause | Analysis | SetCanaryScale | SetHeaderRoute | Gate
+STEP_TYPES = (SetWeight, Pause, Analysis, SetCanaryScale, SetHeaderRoute, Gate)
 
 
 def check_steps(steps: Sequence[Any]) -> tuple[Step, ...]:

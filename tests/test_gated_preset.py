@@ -1,0 +1,66 @@
+"""`nginx_canary(gated=True)`: the recommended plan with gates in place of pauses, on a fake clock."""
+
+from __future__ import annotations
+
+from judge_support import T0, rates
+from test_presets import CeilingAwareIngress
+
+from canarykit import RolloutPhase
+from canarykit.presets import nginx_canary
+from canarykit.rollout import events as ev
+from canarykit.rollout.result import RolloutResult
+from canarykit.steps import Gate, SetWeight
+from canarykit.testing import FakeClock, InMemoryRouter, InMemoryWorkload
+
+RPS = 100.0
+PLAN_SECONDS = 4 * 120.0
+"""The fixed plan's four 2-minute pauses."""
+
+
+def run(canary_error: float, **options: object) -> tuple[RolloutResult, list[int]]:
+    traffic = CeilingAwareIngress((T0 - 600, rates(RPS * 0.2, canary_error, RPS * 0.8, 0.005)))
+    preset = nginx_canary("canary-demo", prometheus=traffic, gated=True, **options)  # type: ignore[arg-type]
+    router = InMemoryRouter()
+    result = preset.rollout("web", router, InMemoryWorkload(), clock=FakeClock(T0)).run(
+        "v2", handle_signals=False
+    )
+    return result, router.history
+
+
+def promoted_after(result: RolloutResult) -> float:
+    return next(e.time for e in result.events if isinstance(e, ev.Promoted)) - T0
+
+
+def test_the_gated_plan_has_a_gate_after_each_weight() -> None:
+    preset = nginx_canary("canary-demo", weights=(20, 50), gated=True, gate_max="4m", on_timeout="pause")
+    gate = Gate("4m", on_timeout="pause")
+    assert tuple(preset.plan) == (SetWeight(20), gate, SetWeight(50), gate)
+    assert tuple(nginx_canary("canary-demo", weights=(20,), gated=True).plan) == (SetWeight(20), Gate("2m"))
+
+
+def test_a_canary_the_judges_clear_is_promoted_well_before_the_fixed_plan_ends() -> None:
+    result, history = run(canary_error=0.001, max_ratio=1.5)
+    assert result.phase is RolloutPhase.HEALTHY and history == [10, 25, 50, 75, 100, 0]
+    cleared = [e for e in result.events if isinstance(e, ev.StepCompleted) and e.reason == "cleared"]
+    assert [e.index for e in cleared] == [1, 3, 5, 7]
+    assert promoted_after(result) < PLAN_SECONDS / 2
+
+
+def test_an_indifference_zone_reaches_both_judges() -> None:
+    preset = nginx_canary("canary-demo", gated=True, pass_ratio=1.2, fail_ratio=2.0)
+    metrics = preset.analysis.metrics()[:2]
+    options = [metric.provider.judge.test_options for metric in metrics]  # type: ignore[attr-defined]
+    assert [(o["pass_ratio"], o["fail_ratio"]) for o in options] == [(1.2, 2.0), (1.2, 2.0)]
+
+
+def test_an_undecided_canary_goes_on_at_each_gates_max_as_the_fixed_plan_would() -> None:
+    result, history = run(canary_error=0.005)
+    assert result.phase is RolloutPhase.HEALTHY and history == [10, 25, 50, 75, 100, 0]
+    timed_out = [e for e in result.events if isinstance(e, ev.StepCompleted) and e.reason == "timed out"]
+    assert len(timed_out) == 4 and promoted_after(result) == PLAN_SECONDS
+
+
+def test_a_regression_is_rolled_back_by_a_judge_before_any_gate_opens_the_next_weight() -> None:
+    result, history = run(canary_error=0.05)
+    assert result.phase is RolloutPhase.DEGRADED and max(history) <= 10
+    assert 'Metric "error-rate-comparison" assessed Failed' in result.message
