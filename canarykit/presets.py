@@ -12,7 +12,7 @@ from canarykit.errors import SpecError
 from canarykit.judges import ErrorRateComparison, LatencyComparison, LowTraffic
 from canarykit.judges.comparison import as_provider
 from canarykit.judges.queries import matchers
-from canarykit.judges.sequential import MAX_RATIO
+from canarykit.judges.sequential import FAIL_RATIO, MAX_RATIO, PASS_RATIO
 from canarykit.local.ingress_metrics import REQUESTS
 from canarykit.providers.base import MetricProvider
 from canarykit.rollout.analyses import BackgroundAnalysis
@@ -65,13 +65,17 @@ def nginx_canary(
     `gated=True` puts a `Gate(gate_max or pause, on_timeout=on_timeout)` in place of each pause: a weight
     goes on as soon as both judges clear the canary, and holds up to `gate_max` while they cannot tell.
     `pass_ratio`/`fail_ratio` give both judges an indifference zone (clearing a canary as good as stable
-    needs one, or a looser `max_ratio`: with the default 1.05 a healthy canary is rarely cleared early).
+    needs one, or a looser `max_ratio`: with the default 1.05 a healthy canary is rarely cleared early);
+    gated without them (and with the default `max_ratio`) takes the recommended zone, `PASS_RATIO` to
+    `FAIL_RATIO` (1.0 to 2.0).
     """
     if not 0.0 < error_ceiling < 1.0:
         raise SpecError(f"must be between 0 and 1 (exclusive), got {error_ceiling!r}", "error_ceiling")
     provider = as_provider(prometheus)
     low_traffic = low_traffic or LowTraffic(min_requests=200, max_wait="10m", otherwise="pause")
     options: dict[str, Any] = {"max_ratio": max_ratio, "alpha": alpha, "low_traffic": low_traffic}
+    if gated and pass_ratio is None and fail_ratio is None and max_ratio == MAX_RATIO:  # else rarely cleared
+        pass_ratio, fail_ratio = PASS_RATIO, FAIL_RATIO
     if pass_ratio is not None or fail_ratio is not None:
         options.update(pass_ratio=pass_ratio, fail_ratio=fail_ratio)
     errors = ErrorRateComparison(provider, ingress, namespace, **options)

@@ -54,7 +54,9 @@ def test_an_indifference_zone_reaches_both_judges() -> None:
 
 
 def test_an_undecided_canary_goes_on_at_each_gates_max_as_the_fixed_plan_would() -> None:
-    result, history = run(canary_error=0.005)
+    result, history = run(
+        canary_error=0.0075
+    )  # 1.5x stable: inside the zone 1.0..2.0, neither cleared nor failed
     assert result.phase is RolloutPhase.HEALTHY and history == [10, 25, 50, 75, 100, 0]
     timed_out = [e for e in result.events if isinstance(e, ev.StepCompleted) and e.reason == "timed out"]
     assert len(timed_out) == 4 and promoted_after(result) == PLAN_SECONDS
@@ -64,3 +66,20 @@ def test_a_regression_is_rolled_back_by_a_judge_before_any_gate_opens_the_next_w
     result, history = run(canary_error=0.05)
     assert result.phase is RolloutPhase.DEGRADED and max(history) <= 10
     assert 'Metric "error-rate-comparison" assessed Failed' in result.message
+
+
+def test_gated_without_a_zone_takes_the_recommended_one() -> None:
+    preset = nginx_canary("canary-demo", gated=True)
+    judges = [source for source in preset.analysis.source if hasattr(source, "judge")]
+    options = [template.judge.test_options for template in judges]
+    assert [(o["pass_ratio"], o["fail_ratio"]) for o in options] == [(1.0, 2.0), (1.0, 2.0)]
+    plain = nginx_canary("canary-demo")
+    assert all("pass_ratio" not in t.judge.test_options for t in plain.analysis.source if hasattr(t, "judge"))
+
+
+def test_a_canary_as_good_as_stable_is_cleared_early_by_the_default_zone() -> None:
+    result, _ = run(canary_error=0.005)
+    ends = [(e.index, e.reason) for e in result.events if isinstance(e, ev.StepCompleted) and e.reason]
+    assert result.phase is RolloutPhase.HEALTHY  # the evidence clears it during the third gate:
+    assert ends == [(1, "timed out"), (3, "timed out"), (5, "cleared"), (7, "cleared")]
+    assert promoted_after(result) == 250.0  # of the fixed plan's 480 s
