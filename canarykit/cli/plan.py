@@ -10,7 +10,7 @@ from typing import Any
 
 from canarykit.argo import RolloutSpec, load
 from canarykit.argo.gateway_routing import RouteTarget
-from canarykit.cli import plan_analysis, plan_detection, plan_options
+from canarykit.cli import plan_analysis, plan_detection, plan_gated, plan_options
 from canarykit.cli.exit_codes import EXIT_OK
 from canarykit.cli.plan_bluegreen import render_blue_green
 from canarykit.cli.plan_steps import action, holds, names, short, step_seconds
@@ -43,34 +43,51 @@ def register(commands: Any) -> None:
 
 
 def run_command(options: argparse.Namespace) -> int:
-    detection = plan_options.traffic_model(options)
+    asked = plan_options.traffic_model(options)
+    preset_options = plan_options.preset_options(options)
     if bool(options.filename) == bool(options.preset):
         raise SpecError("plan needs either -f FILE (repeatable) or --preset nginx-canary")
     if options.preset:
-        lines, steps, analyses = _preset_plan()
+        lines, steps, analyses = _preset_plan(preset_options)
     else:
         spec = load(*options.filename)
-        if spec.blue_green is not None and detection is not None:
+        if spec.blue_green is not None and asked is not None:
             raise SpecError(BLUE_GREEN_DETECTION)
         lines, steps, analyses = render(spec), spec.steps, plan_analysis.of_spec(spec)
-    if detection is not None:
-        model, extra = detection
-        lines += plan_detection.render(holds(steps), analyses, model, extra)
+    if asked is not None:
+        lines += _detection(steps, analyses, asked)
     for line in lines:
         print(line)
     return EXIT_OK
 
 
-def _preset_plan() -> tuple[list[str], tuple[Step, ...], list[plan_analysis.Analyses]]:
-    """`nginx_canary`'s plan with its defaults (no query is sent: planning only reads the settings)."""
+def _detection(
+    steps: tuple[Step, ...], analyses: list[plan_analysis.Analyses], asked: plan_options.Asked
+) -> list[str]:
+    """Gated plans: the simulated table; others: the first-order estimates at each traffic level."""
+    if plan_gated.is_gated(steps):
+        return plan_gated.render(steps, analyses, asked.models, asked.extra, asked.history)
+    if asked.history:
+        raise SpecError("--history is modelled for gated plans only (--gated, or a plan with Gate steps)")
+    found: list[str] = []
+    for model in asked.models:
+        found += plan_detection.render(holds(steps), analyses, model, asked.extra)
+    return found
+
+
+def _preset_plan(
+    options: dict[str, Any],
+) -> tuple[list[str], tuple[Step, ...], list[plan_analysis.Analyses]]:
+    """`nginx_canary`'s plan with its defaults and `options` (no query is sent: planning reads settings)."""
     from canarykit.presets import nginx_canary
 
-    preset = nginx_canary("planned")
+    preset = nginx_canary("planned", **options)
     steps, background = tuple(preset.plan), preset.analysis
     metrics = ", ".join(metric.name for metric in background.metrics())
+    given = ", ".join(f"{key}={value}" for key, value in options.items() if value is not None)
     title = (
-        f"Preset nginx-canary: {len(steps)} steps, background analysis {metrics} "
-        f"{_from_step(background.starting_step)}"
+        f"Preset nginx-canary{f' ({given})' if given else ''}: {len(steps)} steps, background analysis "
+        f"{metrics} {_from_step(background.starting_step)}"
     )
     table = _table(_rows(steps, background.starting_step))
     lines = [title, "traffic: nginx ingress (any, with a canary Ingress)", *table, _total(steps)]
@@ -145,6 +162,10 @@ def _total(steps: tuple[Step, ...]) -> str:
     elapsed = sum(step_seconds(step) or 0.0 for step in steps)
     unknown = any(step_seconds(step) is None for step in steps)
     waits = " plus the time until promoted" if unknown else ""
+    if plan_gated.is_gated(steps):
+        return (
+            f"total: at most {short(elapsed)}{waits} (gates end once the judges clear the canary), then 100%"
+        )
     return f"total: {short(elapsed)}{waits}, then the canary is promoted to 100%"
 
 

@@ -10,6 +10,7 @@ from canarykit.cli.plan_analysis import Analyses, JudgeMetric
 from canarykit.cli.plan_text import judge_settings, no_prediction, table
 from canarykit.durations import format_duration
 from canarykit.judges.planning import Detection, Estimate, under_policy
+from canarykit.judges.sequential import ZONE_MAX_EFFECT, SequentialSplitTest
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,6 @@ def _judge_block(
 
 def _detection(judge: JudgeMetric, model: TrafficModel) -> Detection:
     test = judge.test
-    effect = test.worse[-1] / test.max_ratio  # the grid's widest alternative over the boundary
     return Detection(
         model.traffic,
         model.baseline_error,
@@ -112,9 +112,20 @@ def _detection(judge: JudgeMetric, model: TrafficModel) -> Detection:
         beta=test.beta,
         max_ratio=test.max_ratio,
         grid_size=len(test.worse),
-        max_effect=effect,
+        max_effect=max_effect(test),
         min_bad=test.min_bad,
+        pass_ratio=test.pass_ratio,
+        fail_ratio=test.fail_ratio,
     )
+
+
+def max_effect(test: SequentialSplitTest) -> float:
+    """The `max_effect` that built the test's grid (`split_math`: `max_ratio·e^(i/g)`, i = 1..g; a zone's
+    `fail_ratio·e^(i/g)`, i = 0..g-1)."""
+    size, widest = len(test.worse), test.worse[-1]
+    if test.fail_ratio is None:
+        return widest / test.max_ratio
+    return (widest / test.fail_ratio) ** (size / (size - 1)) if size > 1 else ZONE_MAX_EFFECT
 
 
 def _held(holds: Sequence[Hold], analysis: Analyses) -> list[Hold]:
@@ -147,10 +158,18 @@ def _too_short(hold: Hold, estimate: Estimate, model: TrafficModel) -> list[str]
 
 
 def _tolerance(judge: JudgeMetric, model: TrafficModel) -> list[str]:
-    if model.ratio > judge.test.max_ratio:
+    test, ratio = judge.test, model.ratio
+    if test.pass_ratio is not None and test.fail_ratio is not None:
+        zone = f"the indifference zone ({test.pass_ratio:g} to {test.fail_ratio:g})"
+        if ratio <= test.pass_ratio:
+            return [f"  warning: a {ratio:g}x regression is at or below the zone's pass ratio: never failed"]
+        if ratio < test.fail_ratio:
+            return [f"  warning: a {ratio:g}x regression is inside {zone}: it may be cleared instead"]
         return []
-    tolerance = f"the tolerance (max ratio {judge.test.max_ratio:g})"
-    return [f"  warning: a {model.ratio:g}x regression is within {tolerance}: this judge never fails it"]
+    if ratio > test.max_ratio:
+        return []
+    tolerance = f"the tolerance (max ratio {test.max_ratio:g})"
+    return [f"  warning: a {ratio:g}x regression is within {tolerance}: this judge never fails it"]
 
 
 def clock(seconds: float | None) -> str:

@@ -12,8 +12,11 @@ Row = tuple[str, str, str, str, str]
 def judge_settings(judge: JudgeMetric, where: str) -> str:
     """`error-rate-comparison (ErrorRateComparison, background from step 1): max ratio 1.05, ...`."""
     test = judge.test
+    zone = test.pass_ratio is not None and test.fail_ratio is not None
     parts = [
-        f"max ratio {test.max_ratio:g}",
+        f"pass ratio {test.pass_ratio:g}, fail ratio {test.fail_ratio:g}"
+        if zone
+        else f"max ratio {test.max_ratio:g}",
         f"alpha {test.alpha * 100:g}%",
         f"beta {test.beta * 100:g}%",
         f"min bad {test.min_bad}",

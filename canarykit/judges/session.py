@@ -105,6 +105,7 @@ class ComparisonSession:
             "beta": format_float(test.beta),
             "minBad": str(test.min_bad),
             "minDifference": format_float(test.min_difference),
+            **_zone(test.split if isinstance(test, HistoryInformedTest) else test),
         }
         history = self._history()
         fields.update({"history": history} if history else {})
@@ -127,6 +128,13 @@ class ComparisonSession:
         if test.fallback_reason is not None:
             return f"{test.describe_history()}; same-window test since {test.fallback_reason}"
         return test.describe_history()
+
+
+def _zone(test: SequentialSplitTest) -> dict[str, str]:
+    """`passRatio` and `failRatio` of a test with an indifference zone; nothing without one."""
+    if test.pass_ratio is None or test.fail_ratio is None:
+        return {}
+    return {"passRatio": format_float(test.pass_ratio), "failRatio": format_float(test.fail_ratio)}
 
 
 def _new(requests: float, bad: float, seen_requests: float, seen_bad: float) -> tuple[float, float]:
