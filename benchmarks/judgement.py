@@ -1,6 +1,7 @@
 """Thresholds against the sequential judge, on simulated traffic through the reference plan.
 
-Run: python benchmarks/judgement.py [--runs 4000] [--seed 1]   (1 to 2.5 min)
+Run: python benchmarks/judgement.py [--runs 4000] [--history-runs 1000] [--seed 1]   (about 6 min)
+     python benchmarks/judgement.py --quick   (1,000 runs per cell everywhere, about 4 min)
 
 Every run simulates one rollout (Poisson requests split by the plan's weights, binomial errors, 10 s
 scrapes, stable at 0.5 % errors) and judges the same traffic four ways: the reference threshold
@@ -20,7 +21,10 @@ regression of 10x or more; the judge's mean detection time within 1.3x of the SP
 Issue #17 (`judgement_gated.py`): the same plan as evidence-gated steps driven by the indifference zone:
 a healthy canary at 100 requests/s promoted in a median <= 50 % of the plan; false rollbacks <= 1 %;
 >= 95 % of 2x regressions caught at 100 requests/s; at 10 requests/s with gates up to twice the plan, the
-share of 2x regressions caught over the known-rate SPRT's (aim >= 0.8).
+share of 2x regressions caught over the known-rate SPRT's (aim >= 0.8). The history-informed judge
+(`judgement_informed.py`): false rollbacks <= 1 % with stable steady or drifting +-50 %, detection time
+within 1.3x of the SPRT's with stable steady, and the extended-plan share with it. Every goal line ends
+with its runs per cell.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from judgement_gated import gated_goals, print_cells, run_cells
+from judgement_gated import Cell, gated_goals, print_cells, run_cells
+from judgement_informed import informed_goals, measure, print_informed
 
 from canarykit.judges.oracles import known_stable_judge, split_oracle, sprt_judge
 from canarykit.judges.sequential import SequentialSplitTest
@@ -148,8 +153,12 @@ def goals(
 def main() -> None:
     parser = argparse.ArgumentParser(description="thresholds against the sequential judge, simulated")
     parser.add_argument("--runs", type=int, default=4000, help="simulated rollouts per case")
+    parser.add_argument("--history-runs", type=int, default=1000, help="per history-informed cell")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--quick", action="store_true", help="1,000 runs per cell everywhere")
     options = parser.parse_args()
+    if options.quick:
+        options.runs = options.history_runs = 1000
     test = SequentialSplitTest(alpha=ALPHA)
     print(
         f"reference plan (20/40/60/80 %, 2m pauses), stable {STABLE_ERROR:.1%} errors, 10 s scrapes, "
@@ -176,9 +185,13 @@ def main() -> None:
     print_ratios("known-stable mixture's (stable's rate known, the size not) / the SPRT's:", knowns)
     gated = run_cells(options.runs, options.seed)
     print_cells(gated)
-    # issue #17, the history-informed judge (helper G2): its section goes here, before the goals
+    informed = measure(options.history_runs)
+    print_informed(informed)
+    sprt_extended = gated[Cell(10.0, 2.0, 2, "sprt")].rolled_back
+    runs = f"; {options.runs} runs per cell)"
+    found = [(text[:-1] + runs, met) for text, met in goals(results, ratios, splits) + gated_goals(gated)]
     print("\ngoals:")
-    for text, met in goals(results, ratios, splits) + gated_goals(gated):
+    for text, met in found + informed_goals(informed, sprt_extended):
         print(f"  {'met' if met else 'NOT MET':>7}  {text}")
     print(f"\n({time.perf_counter() - started:.0f} s)")
 

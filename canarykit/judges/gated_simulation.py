@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from canarykit.errors import SpecError
+from canarykit.judges.history import StableHistory
+from canarykit.judges.history_simulation import HISTORY_SECONDS, draw_history
 from canarykit.judges.sequential import Verdict
 from canarykit.judges.simulation import REFERENCE_PLAN, Plan, SplitTest, Traffic, draw_scrape
 
@@ -126,3 +128,20 @@ def summarize_gated(outcomes: Sequence[GatedOutcome]) -> GatedSummary:
         statistics.median(promotions) if promotions else None,
         statistics.mean(rollbacks) if rollbacks else None,
     )
+
+
+def run_many_gated_informed(
+    traffic: Traffic,
+    steps: Sequence[GatedStep],
+    new_test: Callable[[StableHistory], SplitTest],
+    runs: int,
+    seed: int,
+    history_seconds: float = HISTORY_SECONDS,
+) -> list[GatedOutcome]:
+    """Like `run_many_gated`, each run first drawing stable's history (at its base rate) for its test."""
+    rng = random.Random(seed)
+    outcomes = []
+    for _ in range(runs):
+        history = draw_history(traffic, rng, history_seconds)
+        outcomes.append(run_gated(traffic, steps, new_test(history), rng))
+    return outcomes

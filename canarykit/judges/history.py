@@ -18,7 +18,7 @@ Built from stable's counts over a window before the canary started (`StableHisto
    own evidence too.
 
 **Error accounting** (fail side; the pass side is the same with beta). `alpha = alpha_h + alpha_1 + alpha_s`,
-split 10 % / 70 % / 20 %. A false rollback needs (a) the split test to reject a canary within the
+split 5 % / 85 % / 10 %. A false rollback needs (a) the split test to reject a canary within the
 tolerance: at most `alpha_s`, whatever stable does, since conditioning on the events makes it indifferent to
 stable's rate; or (b) the one-sample test to reject before the fallback. If stable's rate, during the
 history and live, stays at most `high`, (b) has probability at most `alpha_1`; `high` is below the
@@ -27,7 +27,7 @@ history's rate with probability at most `alpha_h`. So with stable steady, or dri
 `high`, (b) is guarded, not proven: the monitor weighs stable's live bad events by the canary's exposure
 (what inflates the one-sample test) and switches at a low threshold (`drift_alpha` 0.5: an e-value of 2; a
 false alarm only costs power, so it is not charged to alpha), and the one-sample test fails the canary only
-while the split test's fail e-value is at least 1 (this only removes rejections). `history_simulation`
+while the split test's fail e-value is at least 5 (this only removes rejections). `history_simulation`
 measures the result: at most 1 % false rollbacks with stable drifting ±50 % (linearly, or in a step).
 """
 
@@ -49,11 +49,13 @@ from canarykit.judges.sequential import (
 )
 from canarykit.judges.split_math import tolerance_grids, zone_grids
 
-HISTORY_SHARE, SPLIT_SHARE = 0.1, 0.2
-"""Shares of alpha (and beta) for the history interval and the fallback split test; the rest is the
+HISTORY_SHARE, SPLIT_SHARE = 0.05, 0.1
+"""Shares of alpha (and beta) for the history interval and the fallback split test; the rest (85 %) is the
 one-sample test's."""
-AGREEMENT = 1.0
+AGREEMENT = 5.0
 """The one-sample test fails the canary only while the same-window split's fail e-value is at least this."""
+ZONE_GRID_SIZE, ZONE_MAX_EFFECT = 2, 16.0
+"""With a zone, the one-sample test's alternatives: fail_ratio·{1, 4} (pass: pass_ratio·{1, 1/4})."""
 DRIFT_ALPHA = 0.5
 DRIFT_SCALES = (1.1, 1.25, 1.5, 2.0, 3.0)
 """The monitor's alternatives: stable's live rate this many times `high` (or `low` divided by them)."""
@@ -91,8 +93,8 @@ class HistoryInformedTest:
         pass_ratio: float | None = None,
         fail_ratio: float | None = None,
         drift_alpha: float = DRIFT_ALPHA,
-        grid_size: int = GRID_SIZE,
-        max_effect: float = MAX_EFFECT,
+        grid_size: int | None = None,
+        max_effect: float | None = None,
     ) -> None:
         beta = alpha if beta is None else beta
         for name, value in (("alpha", alpha), ("beta", beta), ("drift_alpha", drift_alpha)):
@@ -157,12 +159,14 @@ class HistoryInformedTest:
             f" bounds [{self.low:.4g}, {self.high:.4g}])"
         )
 
-    def _one_sample(self, grid_size: int, max_effect: float) -> tuple[OneSample, OneSample]:
+    def _one_sample(self, grid_size: int | None, max_effect: float | None) -> tuple[OneSample, OneSample]:
         split = self.split
         if split.pass_ratio is not None and split.fail_ratio is not None:
-            worse, better = zone_grids(split.pass_ratio, split.fail_ratio, grid_size, max_effect)
+            size, effect = grid_size or ZONE_GRID_SIZE, max_effect or ZONE_MAX_EFFECT
+            worse, better = zone_grids(split.pass_ratio, split.fail_ratio, size, effect)
         else:
-            worse, better = tolerance_grids(self.max_ratio, grid_size, max_effect)
+            size, effect = grid_size or GRID_SIZE, max_effect or MAX_EFFECT
+            worse, better = tolerance_grids(self.max_ratio, size, effect)
         fail_edge, pass_edge = split.fail_boundary, split.pass_boundary
         fail = OneSample(fail_edge * self.high, tuple(ratio / fail_edge for ratio in worse))
         passing = OneSample(pass_edge * self.low, tuple(ratio / pass_edge for ratio in better))

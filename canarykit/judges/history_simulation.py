@@ -18,7 +18,14 @@ from typing import Literal, Protocol
 
 from canarykit.judges.history import HistoryInformedTest, StableHistory
 from canarykit.judges.oracles import KnownRateSPRT
-from canarykit.judges.sequential import Decision, SequentialSplitTest, SplitCounts, Verdict
+from canarykit.judges.sequential import (
+    FAIL_RATIO,
+    PASS_RATIO,
+    Decision,
+    SequentialSplitTest,
+    SplitCounts,
+    Verdict,
+)
 from canarykit.judges.simulation import REFERENCE_PLAN, Plan, Scrape, Traffic, poisson
 
 DriftKind = Literal["steady", "linear", "step"]
@@ -76,11 +83,7 @@ def simulate_run(
 ) -> Run:
     """One canary: stable's history at its base rate, then each scrape with stable's rate drifted."""
     rng = rng or random.Random(0)
-    history_requests = traffic.rate * history_seconds
-    bad = poisson(rng, history_requests * traffic.stable_error)
-    history = StableHistory(
-        bad + poisson(rng, history_requests * (1 - traffic.stable_error)), bad, history_seconds
-    )
+    history = draw_history(traffic, rng, history_seconds)
     scrapes, start = [], 0.0
     for weight, seconds in plan.steps:
         for index in range(1, round(seconds / traffic.scrape) + 1):
@@ -89,6 +92,13 @@ def simulate_run(
             scrapes.append(Scrape(end, weight, _scrape(rng, traffic, weight, stable_error)))
         start += seconds
     return Run(history, scrapes)
+
+
+def draw_history(traffic: Traffic, rng: random.Random, seconds: float = HISTORY_SECONDS) -> StableHistory:
+    """Stable's counts over `seconds` before the canary, all the traffic at its base rate."""
+    requests = traffic.rate * seconds
+    bad = poisson(rng, requests * traffic.stable_error)
+    return StableHistory(bad + poisson(rng, requests * (1 - traffic.stable_error)), bad, seconds)
 
 
 def _scrape(rng: random.Random, traffic: Traffic, weight: float, stable_error: float) -> SplitCounts:
@@ -121,6 +131,11 @@ def history_test(history: StableHistory) -> Test:
     return HistoryInformedTest(history)
 
 
+def zone_history_test(history: StableHistory) -> Test:
+    """The history-informed test with the recommended indifference zone (pass 1, fail 2)."""
+    return HistoryInformedTest(history, pass_ratio=PASS_RATIO, fail_ratio=FAIL_RATIO)
+
+
 def split_test(history: StableHistory) -> Test:
     return SequentialSplitTest()
 
@@ -137,12 +152,13 @@ def run_cell(
     runs: int,
     seed: int,
     plan: Plan = REFERENCE_PLAN,
+    history_seconds: float = HISTORY_SECONDS,
 ) -> list[list[float | None]]:
     """Each factory's rollback times over the same `runs` seeded canaries (one list per factory)."""
     rng = random.Random(seed)
     times: list[list[float | None]] = [[] for _ in factories]
     for _ in range(runs):
-        run = simulate_run(traffic, drift, plan, rng)
+        run = simulate_run(traffic, drift, plan, rng, history_seconds)
         for column, factory in zip(times, factories, strict=True):
             column.append(rollback_time(factory(run.history), run.scrapes))
     return times

@@ -14,8 +14,10 @@ from canarykit.judges.gated_simulation import (
     gates,
     run_gated,
     run_many_gated,
+    run_many_gated_informed,
     summarize_gated,
 )
+from canarykit.judges.history_simulation import zone_history_test
 from canarykit.judges.oracles import KnownRateSPRT, sprt_judge
 from canarykit.judges.sequential import SequentialSplitTest
 from canarykit.judges.simulation import REFERENCE_PLAN, Traffic, run_judge, simulate
@@ -117,3 +119,30 @@ def test_summaries_share_every_run_once() -> None:
         0.2,
     )
     assert (summary.median_promotion, summary.mean_rollback) == (340.0, 50.0)
+
+
+@pytest.mark.parametrize(("rate", "stretch"), [(10.0, 2.0), (100.0, 1.0)])
+def test_gates_driven_by_stable_s_history_rarely_roll_back_a_healthy_canary(
+    rate: float, stretch: float
+) -> None:
+    steps = gates(REFERENCE_PLAN, stretch)
+    outcomes = run_many_gated_informed(Traffic(rate=rate), steps, zone_history_test, 1000, seed=1)
+    summary = summarize_gated(outcomes)
+    assert summary.runs == 1000 and summary.rolled_back <= 0.01
+    if rate == 100.0:  # cleared early: 200 s measured, half the plan is 240 s
+        assert summary.median_promotion is not None and summary.median_promotion < 240
+
+
+def test_at_10_requests_per_second_the_history_catches_more_2x_regressions_through_extended_gates() -> None:
+    traffic, steps = Traffic(rate=10.0, ratio=2.0), gates(REFERENCE_PLAN, 2.0)
+    informed = summarize_gated(run_many_gated_informed(traffic, steps, zone_history_test, 300, seed=1))
+    same_window = summarize_gated(run_many_gated(traffic, steps, zone, 300, seed=1))
+    assert informed.rolled_back > same_window.rolled_back
+
+
+def test_history_gated_runs_are_seeded() -> None:
+    traffic, steps = Traffic(rate=100.0, ratio=2.0), gates(REFERENCE_PLAN)
+    first = run_many_gated_informed(traffic, steps, zone_history_test, 20, seed=5, history_seconds=600)
+    assert first == run_many_gated_informed(
+        traffic, steps, zone_history_test, 20, seed=5, history_seconds=600
+    )

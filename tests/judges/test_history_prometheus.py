@@ -101,7 +101,7 @@ def test_stables_hour_of_history_catches_a_3x_canary_sooner_than_the_same_window
     assert len(texts(informed)) < len(texts(plain))
     last = informed.metrics[0].measurements[-1]
     assert last.metadata["history"] == (
-        "stable 1800/360000 before the canary (rate 0.005, bounds [0.004644, 0.005375])"
+        "stable 1800/360000 before the canary (rate 0.005, bounds [0.004621, 0.0054])"
     )
     assert "same-window" not in last.value
 
