@@ -54,9 +54,14 @@ def check_analyses(
         raise SpecError(f"starting_step {background.starting_step} is past the last step ({len(plan)})")
     for index, step in enumerate(plan):
         if isinstance(step, Analysis):
-            try:
-                validate_metrics(resolve_metrics(step.source, step.args, prometheus))
-            except SpecError as error:
-                if error.path or error.source:
-                    raise
-                raise SpecError(error.reason, f"steps[{index}]") from None
+            check_analysis(step, prometheus, f"steps[{index}]")
+
+
+def check_analysis(analysis: Analysis, prometheus: PrometheusOverride, path: str) -> None:
+    """The analysis' metrics resolved and valid; an error that does not say where is placed at `path`."""
+    try:
+        validate_metrics(resolve_metrics(analysis.source, analysis.args, prometheus))
+    except SpecError as error:
+        if error.path or error.source:
+            raise
+        raise SpecError(error.reason, path) from None

@@ -52,20 +52,25 @@ def _preview(stepper: Stepper, now: float) -> float | None:
 
 
 def _switch(stepper: Stepper, now: float) -> float | None:
-    """The new version at full size and ready, then all traffic onto it in one router call."""
-    if not step_actions.canary_scaled(stepper, now, stepper.rollout.workload.replicas):
-        return now if stepper.status.aborted else now + POLL
-    switch_active(stepper)
-    return step_actions.step_done(stepper, now)
+    """The active switch phase: done once the switch is."""
+    return step_actions.step_done(stepper, now) if switch_active(stepper, now) else _not_yet(stepper, now)
 
 
-def switch_active(stepper: Stepper) -> None:
-    """The active service onto the new version (Argo's `switchServiceSelector`), unless already there."""
+def switch_active(stepper: Stepper, now: float) -> bool:
+    """The new version at full size and ready, then the active service onto it in one router call (Argo's
+    `switchServiceSelector`); False while it is not ready yet (or timed out progressing)."""
     rollout, status = stepper.rollout, stepper.status
-    if status.weight == rollout.max_weight:
-        return
-    stepper.set_weight(rollout.max_weight)
-    switched(stepper, strategy_of(stepper).active_service, status.stable_version, status.version)
+    if not step_actions.canary_scaled(stepper, now, rollout.workload.replicas):
+        return False
+    if status.weight != rollout.max_weight:
+        stepper.set_weight(rollout.max_weight)
+        switched(stepper, strategy_of(stepper).active_service, status.stable_version, status.version)
+    return True
+
+
+def _not_yet(stepper: Stepper, now: float) -> float:
+    """When to look again at a new version that is not ready: at once if that aborted the rollout."""
+    return now if stepper.status.aborted else now + POLL
 
 
 def complete_blue_green(stepper: Stepper, now: float) -> float | None:
@@ -74,7 +79,7 @@ def complete_blue_green(stepper: Stepper, now: float) -> float | None:
     status, rollout = stepper.status, stepper.rollout
     if not status.promoted:
         if status.weight != rollout.max_weight:  # promote(full=True) before the switch
-            return _switch_for_full_promotion(stepper, now)
+            return now if switch_active(stepper, now) else _not_yet(stepper, now)
         _promoted(stepper, now)
     assert status.scale_down_at is not None
     if now < status.scale_down_at:
@@ -86,13 +91,6 @@ def complete_blue_green(stepper: Stepper, now: float) -> float | None:
     stepper.set_weight(0)  # the active side onto stable, which now runs the new version
     show_preview(stepper, False)
     return remove_canary_when_due(stepper, now)
-
-
-def _switch_for_full_promotion(stepper: Stepper, now: float) -> float:
-    if step_actions.canary_scaled(stepper, now, stepper.rollout.workload.replicas):
-        switch_active(stepper)
-        return now
-    return now if stepper.status.aborted else now + POLL
 
 
 def _promoted(stepper: Stepper, now: float) -> None:

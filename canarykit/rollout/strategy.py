@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from canarykit.analysis.run import validate_metrics
 from canarykit.durations import Duration, parse_duration
 from canarykit.errors import SpecError
 from canarykit.providers.base import PrometheusOverride
-from canarykit.rollout.analyses import BackgroundAnalysis, resolve_metrics
+from canarykit.rollout.analyses import BackgroundAnalysis, check_analysis
 from canarykit.steps import Plan, Step
 from canarykit.steps.bluegreen import DEFAULT_SCALE_DOWN_DELAY, BlueGreen
 from canarykit.steps.bluegreen_phases import blue_green_plan
@@ -66,14 +65,8 @@ def check_blue_green(
         )
     for name in ("pre_promotion_analysis", "post_promotion_analysis"):
         analysis = getattr(strategy, name)
-        if analysis is None:
-            continue
-        try:
-            validate_metrics(resolve_metrics(analysis.source, analysis.args, prometheus))
-        except SpecError as error:
-            if error.path or error.source:
-                raise
-            raise SpecError(error.reason, f"BlueGreen.{name}") from None
+        if analysis is not None:
+            check_analysis(analysis, prometheus, f"BlueGreen.{name}")
 
 
 def serves_preview(router: object) -> bool:
