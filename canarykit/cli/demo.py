@@ -1,4 +1,4 @@
-"""`canarykit demo`: real canary releases on this machine, three experiments, live."""
+"""`canarykit demo`: real canary releases on this machine, four experiments, live."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ STRATEGIES = ("canary", "bluegreen")
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
-        "demo", help="three canary experiments on a local nginx + Prometheus (needs both installed)"
+        "demo", help="four canary experiments on a local nginx + Prometheus (needs both installed)"
     )
     parser.add_argument(
         "--strategy",
         choices=STRATEGIES,
         default="canary",
-        help="canary (three experiments, default) or bluegreen (a promotion, then a switch back)",
+        help="canary (four experiments, default) or bluegreen (a promotion, then a switch back)",
     )
     parser.add_argument("--pause", default="10s", help="length of each pause step (the reference has 2m)")
     parser.add_argument("--rate", type=float, default=100.0, help="requests per second sent through nginx")

@@ -20,10 +20,11 @@ from canarykit.clock import SystemClock
 from canarykit.local.bluegreen_load import LoadShedding
 from canarykit.local.bluegreen_router import Move, WatchedRouter, served_after
 from canarykit.local.bluegreen_scenario import Timing, blue_green, describe
-from canarykit.local.demo import DemoOptions, DemoOutcome, TrafficClock
+from canarykit.local.demo import DemoOptions, DemoOutcome
 from canarykit.local.demo_metrics import MetricsPort
 from canarykit.local.demo_workload import Version
 from canarykit.local.stack import LocalStack, check_tools
+from canarykit.local.traffic_clock import TrafficClock
 from canarykit.local.view import DemoView
 from canarykit.report.experiments import write_experiment_reports
 from canarykit.rollout import events as ev

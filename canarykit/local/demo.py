@@ -1,10 +1,12 @@
-"""`canarykit demo`: three experiments on a real local stack, with a live view and an audit record.
+"""`canarykit demo`: four experiments on a real local stack, with a live view and an audit record.
 
 Stable fails 0.5 % of its requests, as real services do. Experiment 1 rolls green out over blue and must
 be promoted; experiment 2 rolls out a version failing 30 % of its requests and must be rolled back by the
 reference AnalysisTemplate's own query, through nginx, its access log, the exporter and Prometheus.
 Experiment 3 rolls out a version failing 2 % (4x stable): the comparison judge must roll it back, while
 the reference analysis, run beside it as a dry run on the same traffic, would have promoted it.
+Experiment 4 rolls out a version as good as stable through gates: the judge clears it and it is promoted
+well before the plan's timers would have let it through.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -21,13 +22,20 @@ from canarykit.clock import Clock, SystemClock
 from canarykit.local.demo_metrics import MetricsPort
 from canarykit.local.demo_workload import Version
 from canarykit.local.judged_experiment import (
+    GATE_MAX,
     JUDGE_PAUSE,
     both_verdicts,
+    gated_analysis,
+    gated_scenario,
     judged_analysis,
+    plan_seconds,
+    promoted_early,
+    promotion_summary,
     reference_would_promote,
 )
 from canarykit.local.scenario import Scenario, scaled_scenario
 from canarykit.local.stack import LocalStack, check_tools
+from canarykit.local.traffic_clock import TrafficClock
 from canarykit.local.view import DemoView
 from canarykit.report.experiments import write_experiment_reports
 from canarykit.rollout import events as ev
@@ -41,6 +49,7 @@ VERSIONS = {
     "green": Version("green", "green", error_rate=BASELINE_ERRORS),
     "bad-red": Version("bad-red", "red", error_rate=0.3),
     "orange": Version("orange", "orange", error_rate=4 * BASELINE_ERRORS),
+    "cyan": Version("cyan", "cyan", error_rate=BASELINE_ERRORS),
 }
 EXPERIMENTS = (
     ("green", RolloutPhase.HEALTHY, "blue -> green: a healthy version is promoted", "reference"),
@@ -51,9 +60,8 @@ EXPERIMENTS = (
         "green -> orange: failing 2% (4x stable), caught by the judge",
         "judge",
     ),
+    ("cyan", RolloutPhase.HEALTHY, "green -> cyan: as good as stable, promoted early by the judge", "gated"),
 )
-STRIP_EVERY = 2.0
-"""Seconds between two traffic strips in the live view."""
 
 
 @dataclass
@@ -82,13 +90,10 @@ class DemoOutcome:
 
 
 def run_demo(options: DemoOptions, out: TextIO) -> DemoOutcome:
-    """Check the tools, start the stack, run both experiments, stop everything; never leaves a process."""
+    """Check the tools, start the stack, run the experiments, stop everything; never leaves a process."""
     metrics = MetricsPort(options.metrics_port)  # a bad port is said before the stack starts
     check_tools()
-    scenarios = {
-        "reference": scaled_scenario(options.pause),
-        "judge": scaled_scenario(max(options.pause, JUDGE_PAUSE)),
-    }
+    scenarios = _scenarios(options.pause)
     versions = {**VERSIONS, "bad-red": Version("bad-red", "red", error_rate=options.failing_error_rate)}
     view = DemoView(out, colors=options.colors)
     with LocalStack(versions, "blue", rate=options.rate) as stack:
@@ -101,10 +106,19 @@ def run_demo(options: DemoOptions, out: TextIO) -> DemoOutcome:
             if _interrupted(results[-1]):
                 break  # Ctrl-C: the rollout went back to stable; the stack stops on the way out
     expected = [phase for _, phase, _, _ in EXPERIMENTS]
-    as_expected = [result.phase for result in results] == expected and reference_would_promote(results[-1])
+    as_expected = [result.phase for result in results] == expected
+    as_expected = as_expected and reference_would_promote(results[2]) and promoted_early(results[3])
     audit_path = _write_audit(options.audit_dir, scenarios["reference"], results)
-    view.summary(_summary(results, as_expected, audit_path) + write_experiment_reports(audit_path, results))
+    summary = _summary(results, as_expected, audit_path, plan_seconds(scenarios["gated"]))
+    view.summary(summary + write_experiment_reports(audit_path, results))
     return DemoOutcome(results, as_expected, audit_path)
+
+
+def _scenarios(pause: float) -> dict[str, Scenario]:
+    """Each kind of experiment's scenario: the judge's pauses and the gates are kept long enough to decide."""
+    judge = scaled_scenario(max(pause, JUDGE_PAUSE))
+    gated = gated_scenario(judge, gate_max=max(pause, GATE_MAX))
+    return {"reference": scaled_scenario(pause), "judge": judge, "gated": gated}
 
 
 def _rollout(
@@ -114,6 +128,8 @@ def _rollout(
     options: dict[str, Any] = {}
     if kind == "judge":
         options["analysis"] = judged_analysis(scenario, stack.prometheus.url)
+    if kind == "gated":
+        options["analysis"] = gated_analysis(stack.prometheus.url, scenario)
     rollout = Rollout.from_spec(
         scenario.spec,
         stack.router,
@@ -133,26 +149,7 @@ def _interrupted(result: RolloutResult) -> bool:
     return any(isinstance(e, ev.Aborted) and e.reason.startswith("received SIG") for e in result.events)
 
 
-class TrafficClock:
-    """The real clock, showing the traffic strip every `STRIP_EVERY` seconds while the rollout waits."""
-
-    def __init__(self, clock: Clock, show: Callable[[], None]) -> None:
-        self.clock, self.show = clock, show
-        self._next_strip = clock.now() + STRIP_EVERY
-
-    def now(self) -> float:
-        return self.clock.now()
-
-    def sleep(self, seconds: float) -> None:
-        end = self.clock.now() + seconds
-        while (now := self.clock.now()) < end:
-            if now >= self._next_strip:
-                self.show()
-                self._next_strip = now + STRIP_EVERY
-            self.clock.sleep(min(end, self._next_strip) - now)
-
-
-def _summary(results: list[RolloutResult], as_expected: bool, audit_path: Path) -> list[str]:
+def _summary(results: list[RolloutResult], as_expected: bool, audit_path: Path, gated: float) -> list[str]:
     lines = []
     for result in results:
         lines.append(
@@ -161,12 +158,14 @@ def _summary(results: list[RolloutResult], as_expected: bool, audit_path: Path) 
         lines += [f"  {result.message}"] if result.message else []
         if result.version == "orange":
             lines += [f"  {line}" for line in both_verdicts(result)]
+        if result.version == "cyan":
+            lines.append(f"  {promotion_summary(result, gated)}")
     verdict = "all experiments ended as expected" if as_expected else "an experiment did NOT end as expected"
     return [*lines, verdict, f"audit record: {audit_path}"]
 
 
 def _write_audit(directory: Path, scenario: Scenario, results: list[RolloutResult]) -> Path:
-    """Every measurement and decision of both experiments, with the scaled scenario, as JSON."""
+    """Every measurement and decision of the experiments, with the scaled scenario, as JSON."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"demo-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}.json"
     record = {

@@ -77,7 +77,7 @@ class DemoView:
     # -- events --------------------------------------------------------------------------------------
 
     def on_event(self, event: ev.Event) -> None:
-        """One line for each meaningful event (step completions are left out: the next step says it)."""
+        """One line for each meaningful event (step completions only when a gate says why it ended)."""
         text = self._describe(event)
         if text is None:
             return
@@ -87,7 +87,8 @@ class DemoView:
 
     def _describe(self, event: ev.Event) -> str | None:
         if isinstance(event, ev.StepCompleted):
-            return None
+            why = event.message.partition(" completed (")[2].rstrip(")")
+            return f"  gate {why}" if event.reason and why else None
         if isinstance(event, ev.StepStarted):
             doing = event.message.split("started: ", 1)[-1]
             return f"step {event.index + 1}/{self._steps or '?'}  {doing}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,7 +45,7 @@ def test_the_demo_promotes_green_and_rolls_both_failing_versions_back(tmp_path: 
     assert done.stdout.count("metrics: http://127.0.0.1:") == 1  # once, though each experiment serves
     [audit] = tmp_path.glob("demo-*.json")
     assert f"audit record: {audit}" in done.stdout
-    green, bad, subtle = json.loads(audit.read_text())["experiments"]
+    green, bad, subtle, healthy_gated = json.loads(audit.read_text())["experiments"]
 
     assert (green["version"], green["phase"]) == ("green", "Healthy")
     assert green["weightHistory"] == [20, 40, 60, 80, 100, 0]
@@ -65,6 +66,20 @@ def test_the_demo_promotes_green_and_rolls_both_failing_versions_back(tmp_path: 
     assert (judge["name"], judge["phase"]) == ("error-rate-comparison", "Failed")
     assert reference["dryRun"] and reference["failed"] == 0  # the reference threshold would have promoted it
     assert "reference threshold (dry run): 0 of" in done.stdout
+
+    assert (healthy_gated["version"], healthy_gated["phase"]) == ("cyan", "Healthy")
+    steps = [e for e in healthy_gated["events"] if e["kind"] == "StepCompleted"]
+    assert [e["index"] for e in steps if e.get("reason") == "cleared"][-1] == 7  # the last gate, by the judge
+    started, promoted = (next(e["time"] for e in healthy_gated["events"] if e["kind"] == k) for k in KINDS)
+    assert promoted - started < 4 * 60  # four gates of at most 1m each: promoted before their timers
+    early = re.search(
+        r"cyan: Healthy after 8/8 steps\n +promoted after \S+ of the plan's 4m: (.+)", done.stdout
+    )
+    assert early is not None and early[1] == "cleared by the judges", done.stdout[-2000:]
+    assert "gate cleared by the judges" in done.stdout  # the live view says why a gate ended
+
+
+KINDS = ("StepStarted", "Promoted")
 
 
 def test_missing_tools_are_named_with_how_to_install_them() -> None:

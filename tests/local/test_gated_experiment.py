@@ -34,18 +34,19 @@ def test_each_timed_pause_becomes_a_gate_of_the_same_length_or_of_the_given_max(
     assert tuple(gated_scenario(scenario).spec.steps)[:2] == (SetWeight(20), Gate(30.0))
     assert tuple(gated_scenario(scenario, gate_max=90.0).spec.steps)[1] == Gate(90.0)
     assert plan_seconds(scenario) == 120.0 and scenario.spec.steps == scaled_scenario(30.0).spec.steps
+    assert plan_seconds(gated_scenario(scenario, gate_max=90.0)) == 360.0  # a gate holds at most its max
 
 
 def test_a_version_as_good_as_stable_is_promoted_early_and_the_summary_says_so() -> None:
     result = run(canary_errors=0.005)
     assert result.phase is RolloutPhase.HEALTHY
     assert promotion_summary(result, plan_seconds(scaled_scenario(120.0))) == (
-        "promoted after 4m20s of the plan's 8m: cleared by the judges"
+        "promoted after 1m30s of the plan's 8m: cleared by the judges"
     )
 
 
 def test_a_version_the_judge_cannot_tell_goes_on_at_each_gates_max_and_the_summary_says_so() -> None:
-    result = run(canary_errors=0.00875)  # 1.75x stable: inside the zone, neither cleared nor failed
+    result = run(canary_errors=0.00875)  # 1.75x stable: inside the zone (1 to 3), neither cleared nor failed
     assert result.phase is RolloutPhase.HEALTHY
     assert promotion_summary(result, 480.0) == (
         "promoted after 8m of the plan's 8m: the judges could not tell within the gates (4 timed out)"

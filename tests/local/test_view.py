@@ -132,3 +132,18 @@ def test_colors_follow_the_terminal_unless_no_color(monkeypatch: pytest.MonkeyPa
 def test_width_must_be_positive() -> None:
     with pytest.raises(SpecError):
         DemoView(io.StringIO(), width=0)
+
+
+def test_a_gate_says_why_it_ended_and_a_plain_step_completion_stays_silent() -> None:
+    out = io.StringIO()
+    view = DemoView(out)
+    view.experiment("green -> cyan, gated", steps=4)
+    view.on_event(ev.StepCompleted(T0, "demo", "Rollout step 1/4 completed", index=0))
+    timed_out = "Rollout step 2/4 completed (timed out undecided after 1m: went on)"
+    view.on_event(ev.StepCompleted(T0 + 60, "demo", timed_out, index=1, reason="timed out"))
+    cleared = "Rollout step 4/4 completed (cleared by the judges after 5s)"
+    view.on_event(ev.StepCompleted(T0 + 65, "demo", cleared, index=3, reason="cleared"))
+    assert out.getvalue().splitlines()[-2:] == [
+        "[   0.0s]   gate timed out undecided after 1m: went on",
+        "[   5.0s]   gate cleared by the judges after 5s",
+    ]
