@@ -184,3 +184,16 @@ def format_duration(seconds: float) -> str:
     if minutes:
         return f"{int(minutes)}m{secs_text}"
     return secs_text
+
+
+def short_duration(seconds: float) -> str:
+    """A duration for people: 70 -> `1m10s`, 240 -> `4m`, 3610 -> `1h10s`, 0.5 -> `500ms`, 0 -> `0s`.
+
+    From 1 s up, whole seconds (halves round up) without zero units; below, Go's text (`format_duration`).
+    """
+    if seconds < 1:
+        return format_duration(seconds)
+    hours, rest = divmod(math.floor(seconds + 0.5), 3600)
+    minutes, secs = divmod(rest, 60)
+    units = ((hours, "h"), (minutes, "m"), (secs, "s"))
+    return "".join(f"{value}{unit}" for value, unit in units if value)

@@ -13,8 +13,9 @@ from canarykit.argo.gateway_routing import RouteTarget
 from canarykit.cli import plan_analysis, plan_detection, plan_gated, plan_options
 from canarykit.cli.exit_codes import EXIT_OK
 from canarykit.cli.plan_bluegreen import render_blue_green
-from canarykit.cli.plan_steps import action, holds, names, short, step_seconds
+from canarykit.cli.plan_steps import action, holds, names, step_seconds
 from canarykit.cli.spec_options import add_spec_files
+from canarykit.durations import short_duration
 from canarykit.errors import SpecError
 from canarykit.steps import Analysis, Pause, Step
 
@@ -163,10 +164,9 @@ def _total(steps: tuple[Step, ...]) -> str:
     unknown = any(step_seconds(step) is None for step in steps)
     waits = " plus the time until promoted" if unknown else ""
     if plan_gated.is_gated(steps):
-        return (
-            f"total: at most {short(elapsed)}{waits} (gates end once the judges clear the canary), then 100%"
-        )
-    return f"total: {short(elapsed)}{waits}, then the canary is promoted to 100%"
+        most = short_duration(elapsed)
+        return f"total: at most {most}{waits} (gates end once the judges clear the canary), then 100%"
+    return f"total: {short_duration(elapsed)}{waits}, then the canary is promoted to 100%"
 
 
 def _analysis(starting: int | None, index: int, step: Step) -> str:
@@ -179,4 +179,4 @@ def _analysis(starting: int | None, index: int, step: Step) -> str:
 
 
 def _clock(seconds: float, unknown: bool) -> str:
-    return short(seconds) + (UNKNOWN if unknown else "")
+    return short_duration(seconds) + (UNKNOWN if unknown else "")

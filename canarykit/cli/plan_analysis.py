@@ -19,7 +19,8 @@ ARGO_PROVIDERS = ("prometheus", "web", "job", "datadog")
 
 @dataclass(frozen=True)
 class JudgeMetric:
-    """A comparison judge's metric: its name, the judge's class, its test, low-traffic policy and interval."""
+    """A comparison judge's metric: its name, the judge's class, its test, low-traffic policy and interval,
+    and the seconds of stable's history before the canary that inform its test (0: none)."""
 
     name: str
     kind: str
@@ -29,6 +30,7 @@ class JudgeMetric:
     interval: float
     min_difference: float = 0.0
     bad_events: str = "errors"
+    history: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ def judge_of(metric: Metric) -> JudgeMetric | None:
         session.interval,
         test.min_difference,
         bad,
+        judge.history_seconds or 0.0,
     )
 
 

@@ -4,7 +4,8 @@ post-promotion analysis and the old version's scale-down, in Argo's order (docs/
 from __future__ import annotations
 
 from canarykit.argo import AnalysisTemplate, RolloutSpec
-from canarykit.cli.plan_steps import names, short, step_seconds
+from canarykit.cli.plan_steps import names, step_seconds
+from canarykit.durations import short_duration
 from canarykit.steps.bluegreen import BlueGreen
 from canarykit.steps.kinds import Analysis
 
@@ -22,9 +23,9 @@ def render_blue_green(spec: RolloutSpec, blue_green: BlueGreen) -> list[str]:
         else:
             elapsed += seconds
         manual = label.startswith("pause until promoted")
-        ends = UNTIL_PROMOTED if manual else short(elapsed) + ("+?" if waits else "")
+        ends = UNTIL_PROMOTED if manual else short_duration(elapsed) + ("+?" if waits else "")
         rows.append((str(len(rows) + 1), label, ends))
-    total = f"total: {short(elapsed)}" + (" plus the time until promoted" if waits else "")
+    total = f"total: {short_duration(elapsed)}" + (" plus the time until promoted" if waits else "")
     return [
         _title(spec, blue_green),
         *_table(rows),
@@ -50,7 +51,7 @@ def _phases(spec: RolloutSpec, blue_green: BlueGreen) -> list[tuple[str, float |
     if blue_green.post_promotion_analysis is not None:
         phases.append(_analysis("post-promotion", blue_green.post_promotion_analysis))
     delay = blue_green.scale_down_delay_seconds
-    when = "at once" if delay == 0 else f"after {short(delay)} (scaleDownDelaySeconds)"
+    when = "at once" if delay == 0 else f"after {short_duration(delay)} (scaleDownDelaySeconds)"
     phases.append((f"old version scaled down {when}", delay))
     return phases
 
@@ -91,7 +92,7 @@ def _pause(blue_green: BlueGreen) -> tuple[str, float | None]:
         return "pause until promoted (autoPromotionEnabled: false)", None
     seconds = blue_green.auto_promotion_delay_seconds
     if seconds > 0:
-        return f"pause {short(seconds)}, then promoted automatically (autoPromotionSeconds)", seconds
+        return f"pause {short_duration(seconds)}, then promoted automatically (autoPromotionSeconds)", seconds
     return "no pause: promoted once the new version is ready (autoPromotionEnabled)", 0.0
 
 
@@ -100,7 +101,7 @@ def _abort(blue_green: BlueGreen) -> str:
     delay = blue_green.abort_scale_down_delay_seconds
     kept = "kept, never removed (abortScaleDownDelaySeconds 0)"
     if delay is not None:
-        kept = f"removed after {short(delay)} (abortScaleDownDelaySeconds)"
+        kept = f"removed after {short_duration(delay)} (abortScaleDownDelaySeconds)"
     where = " (still on the preview)" if blue_green.preview_service else ""
     return f"abort: active back to the old version at once; the new version{where} {kept}"
 

@@ -10,9 +10,18 @@ from dataclasses import dataclass
 
 from canarykit.cli.plan_analysis import Analyses, JudgeMetric
 from canarykit.cli.plan_detection import TrafficModel, clock
-from canarykit.cli.plan_gated_model import LOW_TRAFFIC, RUNS, SEED, GatedPlan, Run, gated_plan, simulate
-from canarykit.cli.plan_steps import short
+from canarykit.cli.plan_gated_model import (
+    LOW_TRAFFIC,
+    RUNS,
+    SEED,
+    GatedPlan,
+    Run,
+    gated_plan,
+    history_of,
+    simulate,
+)
 from canarykit.cli.plan_text import judge_settings, no_prediction
+from canarykit.durations import short_duration
 from canarykit.judges.simulation import Traffic
 from canarykit.steps import Gate, Step
 
@@ -96,13 +105,27 @@ def _header(
 ) -> str:
     names = ", ".join(judge.name for judge in judges)
     others = "; the other judges see it healthy, with bad events of their own" if len(judges) > 1 else ""
-    known = f"; judged with stable's history over the {short(history)} before the canary" if history else ""
+    known, longest = _history_note(judges, history), short_duration(plan.longest)
     return (
-        f"gated plan (at most {short(plan.longest)}, every gate at its max): the gates wait for {names}. "
+        f"gated plan (at most {longest}, every gate at its max): the gates wait for {names}. "
         f"Seeded simulation, {runs} runs per cell (seed {SEED}): stable failing "
         f"{model.baseline_error * 100:g}% of requests, a regressed canary {model.ratio:g}x as often in "
         f"{judges[0].name}'s bad events{others}{known}"
     )
+
+
+def _history_note(judges: Sequence[JudgeMetric], asked: float) -> str:
+    """`; judged with stable's history over the 1h before the canary` (per judge when they differ)."""
+    seconds = [history_of(judge, asked) for judge in judges]
+    if not any(seconds):
+        return ""
+    if len(set(seconds)) == 1:
+        return f"; judged with stable's history over the {short_duration(seconds[0])} before the canary"
+    each = [
+        f"{judge.name} over the {short_duration(value)}" if value else f"{judge.name} without"
+        for judge, value in zip(judges, seconds, strict=True)
+    ]
+    return f"; judged with stable's history before the canary: {', '.join(each)}"
 
 
 def _table(
@@ -134,7 +157,7 @@ def _table(
 
 def _plainly(model: TrafficModel, healthy: Tally, regressed: Tally, plan: GatedPlan) -> list[str]:
     """Sentences for what the plan cannot decide within its max."""
-    at, within, lines = f"at {model.traffic:g} req/s", short(plan.longest), []
+    at, within, lines = f"at {model.traffic:g} req/s", short_duration(plan.longest), []
     if healthy.share("cleared") < 0.5:
         lines.append(f"  {at} a healthy canary is not cleared within the plan's {within}: {_fates(healthy)}")
     caught = regressed.share("rolled back")
@@ -157,7 +180,7 @@ def _fates(tally: Tally, *skip: str) -> str:
 
 
 def _median(seconds: float | None, plan: GatedPlan) -> str:
-    return f"not within {short(plan.longest)}" if seconds is None else clock(seconds)
+    return f"not within {short_duration(plan.longest)}" if seconds is None else clock(seconds)
 
 
 def _percent(share: float) -> str:

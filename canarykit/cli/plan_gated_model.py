@@ -86,7 +86,7 @@ class GateJudges:
         self, judges: Sequence[JudgeMetric], traffic: Traffic, rng: random.Random, skip: int, history: float
     ) -> None:
         self.judges, self.traffic, self.rng, self.skip = judges, traffic, rng, skip
-        self.tests = [_fresh(judge.test, traffic, rng, history) for judge in judges]
+        self.tests = [fresh_test(judge.test, traffic, rng, history_of(judge, history)) for judge in judges]
         self.outcomes = [CONTINUE] * len(judges)
         self.paused_at: float | None = None
         self.seen = 0
@@ -120,7 +120,12 @@ class GateJudges:
         return SplitCounts(new.canary_requests, canary, new.stable_requests, stable)
 
 
-def _fresh(
+def history_of(judge: JudgeMetric, asked: float) -> float:
+    """Seconds of stable's history the judge is modelled with: `--history` if given, else the judge's own."""
+    return asked if asked > 0 else judge.history
+
+
+def fresh_test(
     test: SequentialSplitTest, traffic: Traffic, rng: random.Random, history: float
 ) -> SequentialSplitTest | HistoryInformedTest:
     """A new test like `test`; history-informed when `history` seconds of stable traffic come before."""
@@ -128,9 +133,15 @@ def _fresh(
         return copy.deepcopy(test)
     requests = poisson(rng, traffic.rate * history)
     stable = StableHistory(requests, min(poisson(rng, requests * traffic.stable_error), requests), history)
-    zone = (test.pass_ratio, test.fail_ratio)
     return HistoryInformedTest(
-        stable, test.max_ratio, test.alpha, test.beta, test.min_bad, test.min_difference, *zone
+        stable,
+        max_ratio=test.max_ratio,
+        alpha=test.alpha,
+        beta=test.beta,
+        min_bad=test.min_bad,
+        min_difference=test.min_difference,
+        pass_ratio=test.pass_ratio,
+        fail_ratio=test.fail_ratio,
     )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from canarykit.argo import AnalysisTemplate
 from canarykit.cli.plan_detection import Hold
-from canarykit.durations import parse_duration
+from canarykit.durations import parse_duration, short_duration
 from canarykit.errors import DurationError
 from canarykit.steps import Analysis, Gate, Pause, SetCanaryScale, SetHeaderRoute, SetWeight, Step
 
@@ -30,7 +30,8 @@ def action(step: Step) -> str:
     if isinstance(step, Pause):
         if step.duration is None:
             return "pause"
-        return f"pause {step.duration if isinstance(step.duration, str) else short(float(step.duration))}"
+        given = step.duration
+        return f"pause {given if isinstance(given, str) else short_duration(float(given))}"
     if isinstance(step, SetCanaryScale):
         if step.match_traffic_weight:
             return "setCanaryScale matchTrafficWeight"
@@ -40,7 +41,7 @@ def action(step: Step) -> str:
     if isinstance(step, SetHeaderRoute):
         return _header_route(step)
     if isinstance(step, Gate):
-        return f"gate: until the judges clear it, at most {short(step.max_seconds)}"
+        return f"gate: until the judges clear it, at most {short_duration(step.max_seconds)}"
     return f"analysis {names(tuple(step.source))}"
 
 
@@ -83,15 +84,3 @@ def _template_seconds(template: AnalysisTemplate) -> float | None:
 def names(templates: tuple[Any, ...]) -> str:
     """The templates' names, comma-separated (`metrics` for metrics built in Python)."""
     return ", ".join(str(getattr(template, "name", "metrics")) for template in templates)
-
-
-def short(seconds: float) -> str:
-    """120 -> `2m`, 5400 -> `1h30m`, 90 -> `1m30s`, 0 -> `0s`."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [
-        f"{int(hours)}h" if hours else "",
-        f"{int(minutes)}m" if minutes else "",
-        f"{secs:g}s" if secs else "",
-    ]
-    return "".join(parts) or "0s"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from canarykit.analysis import Metric, MetricResult
-from canarykit.durations import format_duration
+from canarykit.durations import short_duration
 from canarykit.rollout import events as ev
 from canarykit.rollout import step_actions
 from canarykit.rollout.gate_checks import is_judge
@@ -88,13 +88,3 @@ def judges_cleared(analyses: RolloutAnalyses) -> bool:
 
 def _passed(metric: Metric, result: MetricResult) -> bool:
     return metric.settled is not None and metric.settled(result.measurements)
-
-
-def short_duration(seconds: float) -> str:
-    """Go's text for whole seconds, without zero trailing units: 70 -> `1m10s`, 240 -> `4m`, 7200 -> `2h`."""
-    if seconds < 1:
-        return format_duration(seconds)
-    text = format_duration(round(seconds))
-    for zero in ("m0s", "h0m"):
-        text = text[:-2] if text.endswith(zero) else text
-    return text

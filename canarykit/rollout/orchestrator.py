@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from canarykit.analysis import AnalysisResult, AnalysisRun
@@ -12,25 +11,22 @@ from canarykit.clock import Clock, SystemClock
 from canarykit.durations import Duration, parse_duration
 from canarykit.errors import SpecError
 from canarykit.rollout import events as ev
-from canarykit.rollout.analyses import BackgroundAnalysis, check_analyses
+from canarykit.rollout.analyses import BackgroundAnalysis
 from canarykit.rollout.completion import full_weight
 from canarykit.rollout.driver import drive
 from canarykit.rollout.edges import check_edges
-from canarykit.rollout.gate_checks import check_gates
-from canarykit.rollout.header_routing import check_header_routes
 from canarykit.rollout.listeners import EventListener, EventLog
 from canarykit.rollout.manual import pause_by_user, undo
-from canarykit.rollout.remote import discard_stale_commands
 from canarykit.rollout.result import RolloutResult, result_of
-from canarykit.rollout.resume import check_resume_policy, initial_status, router_disagrees
-from canarykit.rollout.rollback import ONCE, Backoff, start_on_stable
+from canarykit.rollout.resume import check_resume_policy, initial_status
+from canarykit.rollout.rollback import ONCE, Backoff
+from canarykit.rollout.start import begin, check_plan, store_lock
 from canarykit.rollout.status import RolloutPhase, RolloutStatus
 from canarykit.rollout.stepper import Stepper
 from canarykit.rollout.store import StateStore
-from canarykit.rollout.strategy import check_blue_green, plan_of, scale_down_delays
+from canarykit.rollout.strategy import plan_of, scale_down_delays
 from canarykit.steps import Step
 from canarykit.steps.bluegreen import BlueGreen
-from canarykit.steps.kinds import check_weights
 from canarykit.telemetry.serving import metrics_served, serve_metrics
 from canarykit.traffic import TrafficRouter
 from canarykit.workload import Workload
@@ -87,11 +83,7 @@ class Rollout:
         self.rollback_hooks, self.hook_backoff = tuple(rollback_hooks), hook_backoff
         self.rollback_on_error = rollback_on_error
         self.max_weight = full_weight(router)
-        check_weights(self.plan, self.max_weight)
-        check_analyses(self.plan, analysis, prometheus)
-        check_gates(self.plan, analysis)
-        check_header_routes(self.plan, router)
-        check_blue_green(self.blue_green, router, analysis, prometheus)
+        check_plan(self)
         self.store = state
         self.failure_policy = failure_policy
         self.backoff = backoff
@@ -118,31 +110,8 @@ class Rollout:
             status, resumed = initial_status(self, version, self.clock.now(), retry)
             self._log.clear()
             self._analyses.clear()
-            if not resumed:
-                discard_stale_commands(self)
-            self.stepper = Stepper(self, status)
-            self.stepper.save()
-            if not resumed and not status.finished:
-                self._start_on_stable()
-            if resumed:
-                self._resume(self.stepper)
+            begin(self, status, resumed)
         self.deliver_events()
-
-    def _resume(self, stepper: Stepper) -> None:
-        """Say where a resumed rollout stands; roll back if asked to, or if the router disagrees with it."""
-        status = stepper.status
-        where = ev.step_label(status.step_index, len(self.plan))
-        self.emit(ev.Event, f"resuming {status.version} at {where} (weight {status.weight})")
-        if self.on_resume == "rollback" and not status.aborted:
-            stepper.abort("resumed after an interruption with on_resume='rollback'")
-        if (mismatch := router_disagrees(self.router, status)) is not None:
-            stepper.abort(mismatch)
-
-    def _start_on_stable(self) -> None:
-        held = start_on_stable(self.router, self.clock, self.backoff)
-        if held != 0:
-            was = "unknown" if held is None else held
-            self.emit(ev.Event, f"canary weight {was} set to 0 before the rollout")
 
     def advance(self) -> float | None:
         """Do everything due now; return when to call again (unix seconds), None once finished."""
@@ -156,7 +125,7 @@ class Rollout:
         signal exits once the abort is saved. `handle_signals=False` leaves signals alone. Each call starts
         a clean result. See `canarykit.rollout.driver` for what an exception leaves behind.
         """
-        with self._store_lock(), metrics_served(self.metrics_server):
+        with store_lock(self), metrics_served(self.metrics_server):
             self.start(version, retry=retry)
             drive(self, handle_signals)
             return self.result()
@@ -217,10 +186,6 @@ class Rollout:
         from canarykit.rollout.from_spec import rollout_from_spec
 
         return rollout_from_spec(spec, router, workload, **options)
-
-    def _store_lock(self) -> AbstractContextManager[None]:
-        """The state store's lock on this rollout: a second driver gets `StateLocked` at once."""
-        return self.store.lock(self.name) if self.store is not None else nullcontext()
 
     def _require(self) -> Stepper:
         if self.stepper is None:
