@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from canarykit.cli.plan_analysis import Analyses, JudgeMetric
 from canarykit.cli.plan_text import judge_settings, no_prediction, table
-from canarykit.durations import format_duration
+from canarykit.durations import short_duration
 from canarykit.judges.planning import Detection, Estimate, under_policy
 from canarykit.judges.sequential import ZONE_MAX_EFFECT, SequentialSplitTest
 
@@ -173,5 +173,5 @@ def _tolerance(judge: JudgeMetric, model: TrafficModel) -> list[str]:
 
 
 def clock(seconds: float | None) -> str:
-    """Whole seconds, rounded up, Go-style; `never` for None."""
-    return "never" if seconds is None else format_duration(max(1, math.ceil(seconds)))
+    """Whole seconds, rounded up, as plans write durations (`1m10s`, `5m`); `never` for None."""
+    return "never" if seconds is None else short_duration(max(1, math.ceil(seconds)))

@@ -71,9 +71,9 @@ def test_an_inline_judge_holds_its_step_and_settles_on_enough_requests() -> None
         "every 10s, low traffic: 600 canary requests within 5m, else pause, settles once min_requests are "
         "judged",
         "  #  holds          weight  catch 3x  clear healthy",
-        "  4  analysis gate  20%     13m8s     5m0s",  # 600 requests at 2 req/s: 5m, then settled
+        "  4  analysis gate  20%     13m8s     5m",  # 600 requests at 2 req/s: 5m, then settled
         "  whole run (the step lasts until it decides, evidence adds up): catch 3x after about 13m8s, clear "
-        "healthy after about 5m0s",
+        "healthy after about 5m",
     ]
 
 
