@@ -99,6 +99,17 @@ def _judge_block(
         _overall(detection, judge, held, analysis),
         *warnings,
         *_tolerance(judge, model),
+        *_history_not_modelled(judge),
+    ]
+
+
+def _history_not_modelled(judge: JudgeMetric) -> list[str]:
+    """Fixed-time steps are estimated for the same-window test, even for a judge with stable's history."""
+    if not judge.history:
+        return []
+    return [
+        "  stable's history is not modelled here: these are the same-window test's times, usually longer "
+        "(a gated plan simulates the history-informed test)"
     ]
 
 

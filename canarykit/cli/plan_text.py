@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from canarykit.cli.plan_analysis import JudgeMetric, ThresholdMetric
+from canarykit.durations import short_duration
 
 Row = tuple[str, str, str, str, str]
 
@@ -22,6 +23,8 @@ def judge_settings(judge: JudgeMetric, where: str) -> str:
         f"min bad {test.min_bad}",
         f"every {judge.interval:g}s",
     ]
+    if judge.history:
+        parts.append(f"stable's history over the {short_duration(judge.history)} before the canary")
     if judge.min_difference:
         parts.append(f"min difference {judge.min_difference:g} (not modelled: the times are a lower bound)")
     if judge.low_traffic is not None:

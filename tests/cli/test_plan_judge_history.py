@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import random
 
-from canarykit.cli import plan_analysis, plan_gated
+from canarykit.cli import plan_analysis, plan_detection, plan_gated
 from canarykit.cli.plan_detection import TrafficModel
 from canarykit.cli.plan_gated_model import fresh_test
+from canarykit.cli.plan_steps import holds
 from canarykit.judges import ErrorRateComparison, LatencyComparison
 from canarykit.judges.history import HistoryInformedTest
 from canarykit.judges.simulation import Traffic
 from canarykit.rollout.analyses import BackgroundAnalysis
-from canarykit.steps import Gate, SetWeight
+from canarykit.steps import Gate, Pause, SetWeight
 
 UNUSED = "http://127.0.0.1:9"  # planning reads the judges' settings and never queries
 STEPS = (SetWeight(20), Gate("2m"), SetWeight(50), Gate("2m"))
@@ -84,3 +85,23 @@ def test_the_simulated_history_informed_test_keeps_every_setting_of_the_judge() 
     settings = (test.alpha, test.beta, test.min_bad, test.min_difference)
     assert settings == (0.02, 0.1, 5, 0.001)
     assert (test.split.pass_ratio, test.split.fail_ratio) == (1.0, 2.0)
+
+
+def test_a_plan_with_fixed_pauses_names_the_judges_history_and_says_it_is_not_modelled() -> None:
+    steps = (SetWeight(20), Pause("2m"))
+    errors = ErrorRateComparison(UNUSED, "shop", history="1h", pass_ratio=1.0, fail_ratio=2.0)
+    analyses = plan_analysis.of_python(steps, BackgroundAnalysis([errors.template()]))
+    text = plan_detection.render(holds(steps), analyses, MODELS[0])
+    assert (
+        "fail ratio 2, alpha 1%, beta 1%, min bad 3, every 10s, stable's history over the 1h before"
+        in text[1]
+    )
+    assert text[-1] == (
+        "  stable's history is not modelled here: these are the same-window test's times, usually longer "
+        "(a gated plan simulates the history-informed test)"
+    )
+    without = ErrorRateComparison(UNUSED, "shop", pass_ratio=1.0, fail_ratio=2.0)
+    plain = plan_detection.render(
+        holds(steps), plan_analysis.of_python(steps, BackgroundAnalysis([without.template()])), MODELS[0]
+    )
+    assert "history" not in "\n".join(plain)
