@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from canarykit.analysis import Metric
-from canarykit.durations import Duration
+from canarykit.durations import Duration, parse_positive_duration
 from canarykit.errors import SpecError
 from canarykit.judges import ErrorRateComparison, LatencyComparison, LowTraffic
 from canarykit.judges.comparison import as_provider
@@ -21,6 +22,10 @@ from canarykit.steps import Gate, Pause, Plan, SetWeight
 from canarykit.steps.gates import OnTimeout
 from canarykit.traffic import TrafficRouter
 from canarykit.workload import Workload
+
+GATED_FLOOR = 0.001
+"""A gated preset's `min_difference` by default (0.1 percentage point): a canary with no errors or no slow
+requests is cleared once its rate is credibly below it (about 8,000 canary requests with none)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,8 @@ def nginx_canary(
     on_timeout: OnTimeout = "promote",
     pass_ratio: float | None = None,
     fail_ratio: float | None = None,
+    min_difference: float | None = None,
+    history: Duration | None = None,
 ) -> Preset:
     """Weights with pauses (or gates), judged from the canary's first request by three metrics, every 10 s:
 
@@ -68,12 +75,21 @@ def nginx_canary(
     needs one, or a looser `max_ratio`: with the default 1.05 a healthy canary is rarely cleared early);
     gated without them (and with the default `max_ratio`) takes the recommended zone, `PASS_RATIO` to
     `FAIL_RATIO` (1.0 to 2.0).
+
+    `min_difference`: both judges fail a canary only if its rate is at least this much above stable's, and
+    clear one whose rate is credibly below it (`GATED_FLOOR`, 0.001, when gated, so a service with no
+    errors or no slow requests can be cleared; 0 otherwise). `history` (e.g. "1h"): both judges also
+    judge against stable's rate over that window before the canary started (`HistoryInformedTest`).
     """
     if not 0.0 < error_ceiling < 1.0:
         raise SpecError(f"must be between 0 and 1 (exclusive), got {error_ceiling!r}", "error_ceiling")
+    floor = _min_difference(min_difference, gated)
+    if history is not None:
+        parse_positive_duration(history, "history")
     provider = as_provider(prometheus)
     low_traffic = low_traffic or LowTraffic(min_requests=200, max_wait="10m", otherwise="pause")
     options: dict[str, Any] = {"max_ratio": max_ratio, "alpha": alpha, "low_traffic": low_traffic}
+    options.update(min_difference=floor, history=history)
     if gated and pass_ratio is None and fail_ratio is None and max_ratio == MAX_RATIO:  # else rarely cleared
         pass_ratio, fail_ratio = PASS_RATIO, FAIL_RATIO
     if pass_ratio is not None or fail_ratio is not None:
@@ -88,6 +104,19 @@ def nginx_canary(
     hold = Gate(pause if gate_max is None else gate_max, on_timeout=on_timeout) if gated else Pause(pause)
     plan = Plan(step for weight in weights for step in (SetWeight(weight), hold))
     return Preset(plan, BackgroundAnalysis(sources, starting_step=0))
+
+
+def _min_difference(value: float | None, gated: bool) -> float:
+    """The judges' `min_difference`: `value`, else `GATED_FLOOR` when gated and 0 when not."""
+    if value is None:
+        return GATED_FLOOR if gated else 0.0
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise SpecError(f"must be a number between 0 and 1, got {value!r}", "min_difference")
+    if not 0.0 <= value < 1.0:
+        raise SpecError(
+            f"must be at least 0 and below 1 (a difference of rates), got {value!r}", "min_difference"
+        )
+    return float(value)
 
 
 def _ceiling(provider: MetricProvider, ingress: str, namespace: str | None, ceiling: float) -> Metric:

@@ -17,8 +17,10 @@ PLAN_SECONDS = 4 * 120.0
 """The fixed plan's four 2-minute pauses."""
 
 
-def run(canary_error: float, **options: object) -> tuple[RolloutResult, list[int]]:
-    traffic = CeilingAwareIngress((T0 - 600, rates(RPS * 0.2, canary_error, RPS * 0.8, 0.005)))
+def run(
+    canary_error: float, stable_error: float = 0.005, **options: object
+) -> tuple[RolloutResult, list[int]]:
+    traffic = CeilingAwareIngress((T0 - 600, rates(RPS * 0.2, canary_error, RPS * 0.8, stable_error)))
     preset = nginx_canary("canary-demo", prometheus=traffic, gated=True, **options)  # type: ignore[arg-type]
     router = InMemoryRouter()
     result = preset.rollout("web", router, InMemoryWorkload(), clock=FakeClock(T0)).run(
@@ -77,9 +79,27 @@ def test_gated_without_a_zone_takes_the_recommended_one() -> None:
     assert all("pass_ratio" not in t.judge.test_options for t in plain.analysis.source if hasattr(t, "judge"))
 
 
+def gate_ends(result: RolloutResult) -> list[tuple[int, str]]:
+    return [(e.index, e.reason) for e in result.events if isinstance(e, ev.StepCompleted) and e.reason]
+
+
 def test_a_canary_as_good_as_stable_is_cleared_early_by_the_default_zone() -> None:
     result, _ = run(canary_error=0.005)
-    ends = [(e.index, e.reason) for e in result.events if isinstance(e, ev.StepCompleted) and e.reason]
     assert result.phase is RolloutPhase.HEALTHY  # the evidence clears it during the third gate:
-    assert ends == [(1, "timed out"), (3, "timed out"), (5, "cleared"), (7, "cleared")]
-    assert promoted_after(result) == 250.0  # of the fixed plan's 480 s
+    assert gate_ends(result) == [(1, "timed out"), (3, "timed out"), (5, "cleared"), (7, "cleared")]
+    assert promoted_after(result) == 260.0  # of the fixed plan's 480 s
+    # The gated floor (GATED_FLOOR) moves the split's pass side to 0.9·beta (its e-value must reach 111, not
+    # 100): one more 10 s look. Without the floor the figure is the one before it, 250 s.
+    assert promoted_after(run(canary_error=0.005, min_difference=0.0)[0]) == 250.0
+
+
+def test_a_service_with_no_errors_and_no_slow_requests_is_promoted_early() -> None:
+    result, history = run(canary_error=0.0, stable_error=0.0)  # the fake's slow requests are its errors
+    assert result.phase is RolloutPhase.HEALTHY and history == [10, 25, 50, 75, 100, 0]
+    # The floor clears both judges once 7,855 canary requests had none: at 20/s, the look at 390 s (its
+    # counts start 10 s before the first look: 8,000 requests; at 380 s, 7,800).
+    assert gate_ends(result) == [(1, "timed out"), (3, "timed out"), (5, "timed out"), (7, "cleared")]
+    assert promoted_after(result) == 390.0
+    unfloored, _ = run(canary_error=0.0, stable_error=0.0, min_difference=0.0)  # as before the floor:
+    assert [reason for _, reason in gate_ends(unfloored)] == ["timed out"] * 4
+    assert promoted_after(unfloored) == PLAN_SECONDS

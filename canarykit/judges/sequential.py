@@ -11,6 +11,10 @@ events makes the test indifferent to stable's own rate, however it drifts.
   tolerance is cleared with probability at most `beta`.
 - The absolute floor (`min_bad` canary events, and a canary rate at least `min_difference` above
   stable's) only removes rejections, so the guarantee on false failures holds unchanged.
+- **Floor clearance** (`min_difference` d > 0): a canary whose own rate is credibly below d can never be
+  failed, so pass also clears on that (`floor.FloorClearance`, no bad events needed) at 10 % of beta, the
+  split's pass side at 90 %; `e_pass` is the larger of the two times its share (`pass_threshold` stays
+  1/beta). P(pass | ρ ≥ the pass boundary and canary rate ≥ d) <= beta. With d = 0 nothing changes.
 
 Defaults (measured with `canarykit.judges.simulation` on the reference plan, stable at 0.5 % errors):
 `max_ratio=1.05`, 6 alternatives `max_ratio·10^(i/6)` (1.54x to 10.5x). A tolerance costs power: at 100
@@ -18,9 +22,7 @@ requests/s the plan holds too little evidence to tell 2x from 1.5x (even a singl
 catches under 30 % with `max_ratio=1.5`), while these defaults catch about 97 % of 2x regressions, all 10x
 ones in about 12 s, and roll back about 0.2 % of healthy canaries (at most `alpha` for any ρ ≤ max_ratio).
 With a tolerance this tight a healthy canary is rarely cleared early (that needs a canary clearly better
-than stable); raise `max_ratio` to trade power on small regressions for early passes. A coarse grid on a
-narrow range wastes less weight on alternatives far from plausible regressions; large effects are caught
-at once by any of them.
+than stable); raise `max_ratio` to trade power on small regressions for early passes.
 
 **Indifference zone** (`pass_ratio`, `fail_ratio`, both or neither, 1 <= pass <= fail, replacing
 `max_ratio`): fail mixes ρ >= fail_ratio against the boundary pass_ratio (P(fail | ρ <= pass_ratio) <=
@@ -37,16 +39,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from canarykit.judges.split_math import (
-    check_options,
-    check_zone,
-    log_ratio,
-    mean_exp,
-    share,
-    tolerance_grids,
-    zone_grids,
-)
+from canarykit.judges.floor import FLOOR_SHARE, FloorClearance
+from canarykit.judges.split_math import check_options, check_zone, log_ratio, mean_exp, share, zone_grids
 from canarykit.judges.split_math import log_mean_exp as log_mean_exp
+from canarykit.judges.split_math import tolerance_grids as tolerance_grids
 
 MAX_RATIO = 1.05
 GRID_SIZE = 6
@@ -149,6 +145,7 @@ class SequentialSplitTest:
             self.worse, self.better = zone_grids(pass_ratio, fail_ratio, grid_size, max_effect)
         self._log_fail = [0.0] * grid_size  # log likelihood ratio of each alternative against its boundary
         self._log_pass = [0.0] * grid_size
+        self._floor = FloorClearance(min_difference, self.beta * FLOOR_SHARE) if min_difference != 0 else None
         self._decision = Decision(Verdict.CONTINUE, 1.0, 1.0, 1 / alpha, 1 / self.beta, SplitCounts())
 
     @property
@@ -161,6 +158,8 @@ class SequentialSplitTest:
         if self._decision.verdict is Verdict.CONTINUE:
             self._accumulate(new)
         e_fail, e_pass = mean_exp(self._log_fail), mean_exp(self._log_pass)
+        if self._floor is not None:  # each e-value times its share of beta, so the threshold stays 1/beta
+            e_pass = max((1 - FLOOR_SHARE) * e_pass, FLOOR_SHARE * self._floor.e_value)
         verdict = self._decision.verdict
         if verdict is Verdict.CONTINUE:
             verdict = self._verdict(e_fail, e_pass, totals)
@@ -169,6 +168,8 @@ class SequentialSplitTest:
 
     def _accumulate(self, new: SplitCounts) -> None:
         """Each bad event is a Bernoulli draw 'canary or stable'; both sides need requests to say anything."""
+        if self._floor is not None:  # the canary's own rate against the floor needs no stable requests
+            self._floor.update(new.canary_requests, new.canary_bad)
         if new.canary_requests <= 0 or new.stable_requests <= 0:
             return
         canary_bad, stable_bad = round(new.canary_bad), round(new.stable_bad)

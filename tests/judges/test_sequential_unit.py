@@ -57,7 +57,9 @@ def test_the_floor_removes_rejections_only() -> None:
     assert SequentialSplitTest(min_bad=4).update(lone).verdict is Verdict.CONTINUE
     tiny = SplitCounts(100_000, 30, 100_000, 5)  # 0.03 % against 0.005 %: a big ratio, a small difference
     assert SequentialSplitTest().update(tiny).verdict is Verdict.FAIL
-    assert SequentialSplitTest(min_difference=0.001).update(tiny).verdict is Verdict.CONTINUE
+    floored = SequentialSplitTest(min_difference=0.001).update(tiny)
+    assert floored.verdict is not Verdict.FAIL and floored.e_fail >= 100  # the evidence is there, not failed
+    assert floored.verdict is Verdict.PASS  # and 30/100,000 is credibly below the 0.1 % floor: cleared
 
 
 def test_huge_counts_do_not_overflow() -> None:
