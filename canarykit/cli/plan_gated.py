@@ -79,7 +79,7 @@ def render(
     start = background.start if background else 0
     plan, where = gated_plan(steps, start), background.where() if background else "from step 1"
     lines = [*notes, _header(plan, models[0], judges, history, runs)]
-    lines += [f"  {judge_settings(judge, where)}" for judge in judges]
+    lines += [f"  {judge_settings(judge, where, simulated=True)}" for judge in judges]
     lines += [f"  note: {plan.note}"] if plan.note else []
     cells = [(model, _cell(plan, judges, model, history, runs)) for model in models]
     lines += _table(models[0].ratio, cells, plan)

@@ -10,8 +10,10 @@ from canarykit.durations import short_duration
 Row = tuple[str, str, str, str, str]
 
 
-def judge_settings(judge: JudgeMetric, where: str) -> str:
-    """`error-rate-comparison (ErrorRateComparison, background from step 1): max ratio 1.05, ...`."""
+def judge_settings(judge: JudgeMetric, where: str, simulated: bool = False) -> str:
+    """`error-rate-comparison (ErrorRateComparison, background from step 1): max ratio 1.05, ...`.
+
+    `simulated`: the times come from running the judge's own test, `min_difference` included."""
     test = judge.test
     zone = test.pass_ratio is not None and test.fail_ratio is not None
     parts = [
@@ -26,7 +28,8 @@ def judge_settings(judge: JudgeMetric, where: str) -> str:
     if judge.history:
         parts.append(f"stable's history over the {short_duration(judge.history)} before the canary")
     if judge.min_difference:
-        parts.append(f"min difference {judge.min_difference:g} (not modelled: the times are a lower bound)")
+        unmodelled = "" if simulated else " (not modelled: the times are a lower bound)"
+        parts.append(f"min difference {judge.min_difference:g}{unmodelled}")
     if judge.low_traffic is not None:
         parts.append(f"low traffic: {judge.low_traffic.describe()}")
     if judge.settle:
