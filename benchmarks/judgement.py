@@ -23,8 +23,8 @@ a healthy canary at 100 requests/s promoted in a median <= 50 % of the plan; fal
 >= 95 % of 2x regressions caught at 100 requests/s; at 10 requests/s with gates up to twice the plan, the
 share of 2x regressions caught over the known-rate SPRT's (aim >= 0.8). The history-informed judge
 (`judgement_informed.py`): false rollbacks <= 1 % with stable steady or drifting +-50 %, detection time
-within 1.3x of the SPRT's with stable steady, and the extended-plan share with it. Every goal line ends
-with its runs per cell.
+within 1.3x of the SPRT's with stable steady (1 h of history, and a day; a ceiling oracle shows what 1 h
+allows, arithmetic in `judgement_informed.py`), the extended-plan share. Goal lines end with runs per cell.
 """
 
 from __future__ import annotations

@@ -10,25 +10,22 @@ Built from stable's counts over a window before the canary started (`StableHisto
    cumulative counts is then a non-negative supermartingale: it reaches `1/alpha_1` with probability at most
    `alpha_1` (Ville). This is the known-rate SPRT with the rate's uncertainty paid for by `high`. The pass
    side is the mirror image, with boundary `max_ratio·low` and `beta_1`.
-3. **Drift monitor and fallback.** Two one-sided mixture e-processes watch stable's LIVE counts, against
-   `high` (rates above) and against `low` (rates below); inverted, they are an anytime-valid confidence
-   sequence for stable's live rate. Once either reaches `1/drift_alpha`, the live rate has left what the
-   history allows and the test falls back to the same-window split test (`SequentialSplitTest`), fed
-   from the canary's first counts. The split test always runs (at `alpha_s`) and fails the canary on its
-   own evidence too.
+3. **Drift monitor and fallback** (`history_drift.DriftMonitor`). Two one-sided mixture e-processes watch
+   stable's LIVE counts, against `high` and against `low`. Once the upward one reaches `1/drift_alpha`,
+   the canary fails only on the same-window split test (`SequentialSplitTest`, fed from the canary's first
+   counts); once the downward one does, it passes only on the split test. Each one-sample test stays valid
+   under a drift the other way (a lower live rate makes the fail test conservative, a higher one the pass
+   test), so a false alarm costs one side's power. The split test always runs (at `alpha_s`) and decides.
 
 **Error accounting** (fail side; the pass side is the same with beta). `alpha = alpha_h + alpha_1 + alpha_s`,
 split 5 % / 85 % / 10 %. A false rollback needs (a) the split test to reject a canary within the
-tolerance: at most `alpha_s`, whatever stable does, since conditioning on the events makes it indifferent to
-stable's rate; or (b) the one-sample test to reject before the fallback. If stable's rate, during the
-history and live, stays at most `high`, (b) has probability at most `alpha_1`; `high` is below the
-history's rate with probability at most `alpha_h`. So with stable steady, or drifting down,
-`P(false rollback) <= alpha_s + alpha_h + alpha_1 = alpha`, at every look. If stable drifts UP beyond
-`high`, (b) is guarded, not proven: the monitor weighs stable's live bad events by the canary's exposure
-(what inflates the one-sample test) and switches at a low threshold (`drift_alpha` 0.5: an e-value of 2; a
-false alarm only costs power, so it is not charged to alpha), and the one-sample test fails the canary only
-while the split test's fail e-value is at least 5 (this only removes rejections). `history_simulation`
-measures the result: at most 1 % false rollbacks with stable drifting ±50 % (linearly, or in a step).
+tolerance: at most `alpha_s`, whatever stable does (it conditions on the events); or (b) the one-sample
+test to reject before the upward monitor switches. While stable's rate stays at most `high` (steady, or
+drifting down), (b) has probability at most `alpha_1`, and `high` is wrong with probability at most
+`alpha_h`: `P(false rollback) <= alpha` at every look. Stable drifting UP past `high` is guarded, not
+proven: the monitor weighs stable's live bad events by the canary's exposure and switches at an e-value of
+2 (`drift_alpha` 0.5; 0.2 or 0.3 rolled back 1.5-1.8 % at 100 req/s after a +50 % step), and it fails
+the canary only while the split's fail e-value is at least 5 (`AGREEMENT`). `history_simulation` measures.
 """
 
 from __future__ import annotations
@@ -37,7 +34,8 @@ import math
 from dataclasses import dataclass, replace
 
 from canarykit.errors import SpecError
-from canarykit.judges.history_bounds import OneSample, WeightedDrift, capped_exp, rate_interval
+from canarykit.judges.history_bounds import OneSample, capped_exp, rate_interval
+from canarykit.judges.history_drift import DRIFT_ALPHA, DriftMonitor
 from canarykit.judges.sequential import (
     GRID_SIZE,
     MAX_EFFECT,
@@ -50,15 +48,11 @@ from canarykit.judges.sequential import (
 from canarykit.judges.split_math import tolerance_grids, zone_grids
 
 HISTORY_SHARE, SPLIT_SHARE = 0.05, 0.1
-"""Shares of alpha (and beta) for the history interval and the fallback split test; the rest (85 %) is the
-one-sample test's."""
+"""Shares of alpha (and beta) for the history interval and the split test; the one-sample test has 85 %."""
 AGREEMENT = 5.0
 """The one-sample test fails the canary only while the same-window split's fail e-value is at least this."""
 ZONE_GRID_SIZE, ZONE_MAX_EFFECT = 2, 16.0
 """With a zone, the one-sample test's alternatives: fail_ratio·{1, 4} (pass: pass_ratio·{1, 1/4})."""
-DRIFT_ALPHA = 0.5
-DRIFT_SCALES = (1.1, 1.25, 1.5, 2.0, 3.0)
-"""The monitor's alternatives: stable's live rate this many times `high` (or `low` divided by them)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +75,8 @@ class StableHistory:
 
 class HistoryInformedTest:
     """`update(SplitCounts) -> Decision` like `SequentialSplitTest`, with stable's rate known from history."""
+
+    agreement = AGREEMENT
 
     def __init__(
         self,
@@ -122,11 +118,8 @@ class HistoryInformedTest:
         self.low = rate_interval(history.bad, history.requests, beta * HISTORY_SHARE)[0]
         self.high = rate_interval(history.bad, history.requests, alpha * HISTORY_SHARE)[1]
         self.fail_test, self.pass_test = self._one_sample(grid_size, max_effect)
-        self.drift_up = WeightedDrift(self.high, DRIFT_SCALES)
-        self.drift_down = WeightedDrift(self.low, [1 / scale for scale in DRIFT_SCALES])
-        self.fallback_reason: str | None = (
-            None if history.requests > 0 else "no stable requests in the history"
-        )
+        self.drift = DriftMonitor(self.low, self.high, drift_alpha)
+        self.no_history = None if history.requests > 0 else "no stable requests in the history"
         self._decision = Decision(
             Verdict.CONTINUE, 1.0, 1.0, 1 / self.alpha_one, 1 / self.beta_one, SplitCounts()
         )
@@ -134,6 +127,11 @@ class HistoryInformedTest:
     @property
     def decision(self) -> Decision:
         return self._decision
+
+    @property
+    def fallback_reason(self) -> str | None:
+        """Why a verdict now needs the same-window test: no history, or stable's live rate left the bounds."""
+        return "; ".join(why for why in (self.no_history, self.drift.rose, self.drift.fell) if why) or None
 
     @property
     def fell_back(self) -> bool:
@@ -145,10 +143,9 @@ class HistoryInformedTest:
         split = self.split.update(new)
         if self._decision.verdict is not Verdict.CONTINUE:
             self._decision = replace(self._decision, totals=totals)
-        elif self.fell_back or self._drifted(new, totals):
-            self._decision = split
         else:
-            self._decision = self._one_sample_decision(totals, split)
+            self.drift.add(new, totals)
+            self._decision = self._combined(totals, split)
         return self._decision
 
     def describe_history(self) -> str:
@@ -172,39 +169,26 @@ class HistoryInformedTest:
         passing = OneSample(pass_edge * self.low, tuple(ratio / pass_edge for ratio in better))
         return fail, passing
 
-    def _drifted(self, new: SplitCounts, totals: SplitCounts) -> bool:
-        for monitor in (self.drift_up, self.drift_down):
-            monitor.add(new.canary_requests, new.stable_requests, new.stable_bad)
-        requests, bad = totals.stable_requests, totals.stable_bad
-        limit = math.log(1 / self.drift_alpha)
-        if self.drift_up.log_e() >= limit:
-            self.fallback_reason = (
-                f"stable's live rate {_rate(bad, requests)} rose above the history's {self.high:.4g}"
-            )
-        elif self.low > 0 and self.drift_down.log_e() >= limit:
-            self.fallback_reason = (
-                f"stable's live rate {_rate(bad, requests)} fell below the history's {self.low:.4g}"
-            )
-        return self.fell_back
-
-    def _one_sample_decision(self, totals: SplitCounts, split: Decision) -> Decision:
+    def _combined(self, totals: SplitCounts, split: Decision) -> Decision:
+        """The one-sample test on each side stable's live rate keeps valid; the split test on the others."""
+        to_fail = self.no_history is None and self.drift.rose is None
+        to_pass = self.no_history is None and self.drift.fell is None
+        if not (to_fail or to_pass):
+            return split
         requests, bad = totals.canary_requests, totals.canary_bad
-        log_fail, log_pass = self.fail_test.log_e(requests, bad), self.pass_test.log_e(requests, bad)
+        fail = (capped_exp(self.fail_test.log_e(requests, bad)), 1 / self.alpha_one)
+        passing = (capped_exp(self.pass_test.log_e(requests, bad)), 1 / self.beta_one)
+        fail = fail if to_fail else (split.e_fail, split.fail_threshold)
+        passing = passing if to_pass else (split.e_pass, split.pass_threshold)
         verdict = split.verdict
-        agrees = split.e_fail >= AGREEMENT
-        if log_fail >= math.log(1 / self.alpha_one) and agrees and self._above_floor(totals):
+        agrees = split.e_fail >= self.agreement and self._above_floor(totals)
+        if to_fail and fail[0] >= fail[1] and agrees:
             verdict = Verdict.FAIL
-        elif verdict is Verdict.CONTINUE and log_pass >= math.log(1 / self.beta_one):
+        elif verdict is Verdict.CONTINUE and to_pass and passing[0] >= passing[1]:
             verdict = Verdict.PASS
         if verdict is not Verdict.CONTINUE and split.verdict is verdict:
             return split
-        return replace(
-            self._decision,
-            verdict=verdict,
-            e_fail=capped_exp(log_fail),
-            e_pass=capped_exp(log_pass),
-            totals=totals,
-        )
+        return Decision(verdict, fail[0], passing[0], fail[1], passing[1], totals)
 
     def _above_floor(self, totals: SplitCounts) -> bool:
         canary, stable = totals.rates()
@@ -213,7 +197,3 @@ class HistoryInformedTest:
         if stable is None and self.history.requests > 0:
             stable = self.history.bad / self.history.requests
         return canary - (stable or 0.0) >= self.min_difference
-
-
-def _rate(bad: float, requests: float) -> str:
-    return f"{bad / requests:.4g}" if requests else "n/a"

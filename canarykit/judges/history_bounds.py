@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from canarykit.judges.sequential import log_mean_exp
@@ -123,31 +123,3 @@ def _steps(boundary: float, scale: float) -> tuple[float, float]:
 def capped_exp(log_value: float) -> float:
     """exp, capped at about 1e300 (an e-value for display)."""
     return math.exp(min(log_value, 690.0))
-
-
-class WeightedDrift:
-    """Is stable's live rate, weighted by the canary's exposure, above (or below) `boundary`? An e-process.
-
-    Each interval adds stable's bad events weighted by `w = canary requests / stable requests`, so the sum
-    estimates the canary's bad events at stable's live rate: exactly what inflates the one-sample test.
-    Per scale `s`, `exp(log(s)·w·bad - boundary·n·(s^w - 1))` has expectation at most 1 while stable's rate
-    is at most `boundary` (`s > 1`; at least, for `s < 1`): a Poisson exponential supermartingale.
-    """
-
-    def __init__(self, boundary: float, scales: Sequence[float]) -> None:
-        self.boundary, self.scales = boundary, tuple(scales)
-        self._logs = [0.0] * len(self.scales)
-
-    def add(self, canary_requests: float, stable_requests: float, stable_bad: float) -> None:
-        """One interval's counts; an interval without traffic on both sides says nothing."""
-        if canary_requests <= 0 or stable_requests <= 0 or self.boundary <= 0:
-            return
-        weight = canary_requests / stable_requests
-        for index, scale in enumerate(self.scales):
-            step = math.log(scale)
-            self._logs[index] += step * weight * stable_bad - self.boundary * stable_requests * math.expm1(
-                step * weight
-            )
-
-    def log_e(self) -> float:
-        return log_mean_exp(self._logs)

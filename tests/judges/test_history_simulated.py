@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from canarykit.errors import SpecError
@@ -89,16 +91,38 @@ def test_stable_drifting_up_switches_to_the_split_test_which_then_decides() -> N
     assert not test.fell_back and first.fail_threshold == pytest.approx(1 / 0.0085)
     drifted = test.update(SplitCounts(200, 4, 800, 16))  # stable at 2 %, four times its history
     assert test.fallback_reason is not None and "rose above the history's 0.005" in test.fallback_reason
-    assert drifted == test.split.decision and drifted.fail_threshold == pytest.approx(1 / 0.001)
+    assert drifted.e_fail == test.split.decision.e_fail and drifted.fail_threshold == pytest.approx(1 / 0.001)
     later = test.update(SplitCounts(200, 1, 800, 1))  # stable back to normal: the switch stays
-    assert test.fell_back and later == test.split.decision
+    assert test.fell_back and later.e_fail == test.split.decision.e_fail
 
 
-def test_stable_drifting_down_switches_too() -> None:
+def test_stable_drifting_up_keeps_the_one_sample_test_for_passing() -> None:
+    """A higher live rate only makes the pass side's one-sample test more cautious, so it stays."""
+    test = HistoryInformedTest(StableHistory(360_000, 1800, 3600))
+    drifted = test.update(SplitCounts(200, 4, 800, 16))
+    assert test.drift.rose is not None and test.drift.fell is None
+    assert (
+        drifted.pass_threshold == pytest.approx(1 / 0.0085) and drifted.e_pass != test.split.decision.e_pass
+    )
+
+
+def test_stable_drifting_down_switches_the_pass_side_too() -> None:
     test = HistoryInformedTest(StableHistory(360_000, 1800, 3600))
     for _ in range(12):
-        test.update(SplitCounts(200, 0, 800, 0))
+        quiet = test.update(SplitCounts(200, 0, 800, 0))
     assert test.fallback_reason is not None and "fell below" in test.fallback_reason
+    assert quiet.pass_threshold == pytest.approx(1 / 0.001) and quiet.e_pass == test.split.decision.e_pass
+
+
+def test_after_stable_drifts_down_the_fail_side_keeps_the_one_sample_test() -> None:
+    """A lower live rate keeps the fail side's one-sample test valid; before, the whole test fell back to
+    the split test (fail threshold 1/0.001, the split's e-value)."""
+    test = HistoryInformedTest(StableHistory(360_000, 1800, 3600))
+    for _ in range(12):
+        quiet = test.update(SplitCounts(200, 0, 800, 0))
+    assert test.drift.fell is not None and test.drift.rose is None
+    assert quiet.verdict is Verdict.CONTINUE and quiet.fail_threshold == pytest.approx(1 / 0.0085)
+    assert quiet.e_fail == pytest.approx(math.exp(test.fail_test.log_e(2400, 0)))
 
 
 def test_a_regression_fails_on_the_one_sample_test_before_any_fallback() -> None:
