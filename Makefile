@@ -1,4 +1,4 @@
-# make demo: a real canary release on this machine (nginx, Prometheus, a demo app), both reference experiments.
+# make demo: a real canary release on this machine (nginx, Prometheus, a demo app): four experiments, live.
 # make test: install everything the suite needs (Debian packages and a virtualenv), then run it.
 PYTHON ?= python3
 VENV ?= .venv
