@@ -38,7 +38,7 @@ def test_the_demo_promotes_green_and_rolls_both_failing_versions_back(tmp_path: 
         "--metrics-port",
         "0",
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=environment)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, env=environment)
 
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "all experiments ended as expected" in done.stdout
