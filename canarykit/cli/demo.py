@@ -25,7 +25,10 @@ def register(commands: Any) -> None:
     parser.add_argument("--pause", default="10s", help="length of each pause step (the reference has 2m)")
     parser.add_argument("--rate", type=float, default=100.0, help="requests per second sent through nginx")
     parser.add_argument(
-        "--error-rate", type=float, default=0.3, help="share of requests the bad version fails (default 0.3)"
+        "--error-rate",
+        type=float,
+        default=0.3,
+        help="share of requests the bad version fails (the canary demo only; default 0.3)",
     )
     parser.add_argument(
         "--audit-dir", type=Path, help="where the audit record goes (~/.local/state/canarykit)"

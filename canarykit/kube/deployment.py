@@ -52,7 +52,6 @@ class DeploymentWorkload:
         self.container, self.template = container, dict(template) if template is not None else None
         self.selector, self.default_replicas = dict(selector or {}), replicas
         self.services = ServicePinning(api, namespace, stable_service, canary_service)
-        self._canary_revision: str | None = None
         self._canary_scale: int | None = None
 
     # -- the Workload protocol ----------------------------------------------------------------------------
@@ -79,7 +78,6 @@ class DeploymentWorkload:
         assert revision is not None  # _canary_pod_template always sets the revision label
         self._adopt_stable(stable)
         self._ensure_canary(stable, template, revision)
-        self._canary_revision = revision
 
     def scale_canary(self, replicas: int) -> None:
         if replicas != self._canary_scale:

@@ -9,14 +9,12 @@
 
 from __future__ import annotations
 
-import json
-import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from canarykit.clock import SystemClock
+from canarykit.local.audit import write_audit_record
 from canarykit.local.bluegreen_load import LoadShedding
 from canarykit.local.bluegreen_router import Move, WatchedRouter, served_after
 from canarykit.local.bluegreen_scenario import Timing, blue_green, describe
@@ -184,12 +182,9 @@ def _summary(experiments: list[Experiment], as_expected: bool, audit_path: Path)
 
 def _write_audit(directory: Path, timing: Timing, experiments: list[Experiment]) -> Path:
     """Every measurement, decision and router move of both releases, with the timing used, as JSON."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"bluegreen-demo-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}.json"
     record = {
         "strategy": "bluegreen",
         "timing": {"pause": timing.pause, "window": timing.window, "interval": timing.interval},
         "experiments": [{**e.result.to_dict(), **e.to_dict()} for e in experiments],
     }
-    path.write_text(json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8")
-    return path
+    return write_audit_record(directory, "bluegreen-demo", record)

@@ -11,14 +11,13 @@ well before the plan's timers would have let it through.
 
 from __future__ import annotations
 
-import json
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from canarykit.clock import Clock, SystemClock
+from canarykit.local.audit import write_audit_record
 from canarykit.local.demo_metrics import MetricsPort
 from canarykit.local.demo_workload import Version
 from canarykit.local.judged_experiment import (
@@ -166,18 +165,10 @@ def _summary(results: list[RolloutResult], as_expected: bool, audit_path: Path, 
 
 def _write_audit(directory: Path, scenario: Scenario, results: list[RolloutResult]) -> Path:
     """Every measurement and decision of the experiments, with the scaled scenario, as JSON."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"demo-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}.json"
-    record = {
-        "scenario": {
-            "factor": scenario.factor,
-            "rollout": scenario.rollout_yaml,
-            "template": scenario.template_yaml,
-        },
-        "experiments": [result.to_dict() for result in results],
-    }
-    path.write_text(json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8")
-    return path
+    scaled = {"factor": scenario.factor, "rollout": scenario.rollout_yaml, "template": scenario.template_yaml}
+    return write_audit_record(
+        directory, "demo", {"scenario": scaled, "experiments": [result.to_dict() for result in results]}
+    )
 
 
 def _state_dir() -> Path:
