@@ -21,9 +21,9 @@ from canarykit.local.audit import write_audit_record
 from canarykit.local.demo_metrics import MetricsPort
 from canarykit.local.demo_workload import Version
 from canarykit.local.judged_experiment import (
-    GATE_MAX,
     JUDGE_PAUSE,
     both_verdicts,
+    gate_length,
     gated_analysis,
     gated_scenario,
     judged_analysis,
@@ -92,7 +92,7 @@ def run_demo(options: DemoOptions, out: TextIO) -> DemoOutcome:
     """Check the tools, start the stack, run the experiments, stop everything; never leaves a process."""
     metrics = MetricsPort(options.metrics_port)  # a bad port is said before the stack starts
     check_tools()
-    scenarios = _scenarios(options.pause)
+    scenarios = _scenarios(options.pause, options.rate)
     versions = {**VERSIONS, "bad-red": Version("bad-red", "red", error_rate=options.failing_error_rate)}
     view = DemoView(out, colors=options.colors)
     with LocalStack(versions, "blue", rate=options.rate) as stack:
@@ -113,10 +113,10 @@ def run_demo(options: DemoOptions, out: TextIO) -> DemoOutcome:
     return DemoOutcome(results, as_expected, audit_path)
 
 
-def _scenarios(pause: float) -> dict[str, Scenario]:
+def _scenarios(pause: float, rate: float) -> dict[str, Scenario]:
     """Each kind of experiment's scenario: the judge's pauses and the gates are kept long enough to decide."""
     judge = scaled_scenario(max(pause, JUDGE_PAUSE))
-    gated = gated_scenario(judge, gate_max=max(pause, GATE_MAX))
+    gated = gated_scenario(judge, gate_max=gate_length(pause, rate))
     return {"reference": scaled_scenario(pause), "judge": judge, "gated": gated}
 
 

@@ -29,7 +29,9 @@ JUDGE = "error-rate-comparison"
 JUDGE_PAUSE = 30.0
 """Shortest pause for this experiment: a 4x regression on 0.5 % errors needs a few hundred canary requests."""
 GATE_MAX = 60.0
-"""Shortest gate for the gated experiment: the plan it can beat is four of them."""
+"""Shortest gate for the gated experiment at `GATE_RATE` requests/s: the plan it can beat is four of them."""
+GATE_RATE = 100.0
+"""Below this traffic the gates grow in proportion, so the evidence they can hold stays the same."""
 ZONE = (1.0, 3.0)
 """The gated judge's indifference zone (pass_ratio, fail_ratio): clears a canary credibly no worse than
 stable, fails one credibly above 3x. At the demo's 100 requests/s and 0.5 % errors it clears a healthy
@@ -94,6 +96,11 @@ def gated_scenario(scenario: Scenario, gate_max: float | None = None) -> Scenari
         for step in scenario.spec.steps
     )
     return replace(scenario, spec=replace(scenario.spec, steps=steps))
+
+
+def gate_length(pause: float, rate: float) -> float:
+    """The gated experiment's gate `max`: at least the pause, and `GATE_MAX` scaled up for low traffic."""
+    return max(pause, GATE_MAX * max(1.0, GATE_RATE / rate))
 
 
 def gated_analysis(

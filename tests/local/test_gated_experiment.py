@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from canarykit import Rollout, RolloutPhase
-from canarykit.local.judged_experiment import gated_analysis, gated_scenario, plan_seconds, promotion_summary
+from canarykit.local.judged_experiment import (
+    gate_length,
+    gated_analysis,
+    gated_scenario,
+    plan_seconds,
+    promotion_summary,
+)
 from canarykit.local.scenario import scaled_scenario
 from canarykit.rollout.result import RolloutResult
 from canarykit.steps import Gate, SetWeight
@@ -57,3 +63,8 @@ def test_a_rolled_back_version_is_not_said_to_be_promoted() -> None:
     result = run(canary_errors=0.05)
     assert result.phase is RolloutPhase.DEGRADED
     assert promotion_summary(result, 480.0) == "not promoted: Degraded"
+
+
+def test_gates_grow_in_proportion_below_100_requests_a_second_so_they_hold_the_same_evidence() -> None:
+    assert [gate_length(5.0, rate) for rate in (400.0, 100.0, 50.0, 25.0)] == [60.0, 60.0, 120.0, 240.0]
+    assert gate_length(90.0, 100.0) == 90.0  # never shorter than the pause
