@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from canarykit.cli.plan_analysis import JudgeMetric
 from canarykit.cli.plan_steps import step_seconds
 from canarykit.judges.gated_simulation import GatedOutcome, GatedStep, run_gated
-from canarykit.judges.history import HistoryInformedTest, StableHistory
+from canarykit.judges.history import HistoryInformedTest
+from canarykit.judges.history_simulation import draw_history
 from canarykit.judges.low_traffic import CONTINUE, FAIL, INCONCLUSIVE, PASS, judge
 from canarykit.judges.sequential import Decision, SequentialSplitTest, SplitCounts, Verdict
 from canarykit.judges.simulation import Traffic, poisson
@@ -131,10 +132,8 @@ def fresh_test(
     """A new test like `test`; history-informed when `history` seconds of stable traffic come before."""
     if history <= 0:
         return copy.deepcopy(test)
-    requests = poisson(rng, traffic.rate * history)
-    stable = StableHistory(requests, min(poisson(rng, requests * traffic.stable_error), requests), history)
     return HistoryInformedTest(
-        stable,
+        draw_history(traffic, rng, history),
         max_ratio=test.max_ratio,
         alpha=test.alpha,
         beta=test.beta,

@@ -34,7 +34,7 @@ def test_a_judge_with_history_is_planned_as_with_the_history_flag() -> None:
     assert own[0].endswith("; judged with stable's history over the 1h before the canary")
     assert "history" not in without[0]
     own_row, without_row = row(own), row(without)
-    assert cleared(own_row) > cleared(without_row)  # measured: 80 % against 66 % (200 runs, seed 17)
+    assert cleared(own_row) > cleared(without_row)  # measured: 82 % against 66 % (200 runs, seed 17)
 
 
 def row(lines: list[str]) -> list[str]:
