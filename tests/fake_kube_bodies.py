@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import urllib.error
 import urllib.request
@@ -37,6 +38,22 @@ def deployment(
         spec["replicas"] = replicas
     metadata = {"name": name, "labels": labels if labels is not None else {"app": name}}
     return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": metadata, "spec": spec}
+
+
+def deployment_of(
+    name: str, template: dict[str, Any], replicas: int, selector: dict[str, str]
+) -> dict[str, Any]:
+    """A Deployment in `default` running (a copy of) `template`, its pods selected by `selector`."""
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": dict(selector)},
+            "template": copy.deepcopy(template),
+        },
+    }
 
 
 def status_of(error: ApiException) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
+
+from fake_kube_bodies import deployment_of
 
 from canarykit.kube import DeploymentWorkload, KubeAPI
 from canarykit.kube.bluegreen_services import BlueGreenServiceRouter
@@ -37,16 +38,7 @@ def service(name: str, selector: dict[str, str] | None = None) -> dict[str, Any]
 
 
 def deployment(replicas: int = 3) -> dict[str, Any]:
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {"name": NAME, "namespace": "default"},
-        "spec": {
-            "replicas": replicas,
-            "selector": {"matchLabels": dict(SELECTOR)},
-            "template": copy.deepcopy(TEMPLATE),
-        },
-    }
+    return deployment_of(NAME, TEMPLATE, replicas, SELECTOR)
 
 
 def seed(cluster: FakeKubeAPI, with_deployment: bool = True) -> None:

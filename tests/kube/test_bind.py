@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
+from fake_kube_bodies import deployment_of
 
 from canarykit import Rollout, RolloutPhase
 from canarykit.argo import load
@@ -161,21 +162,11 @@ def test_unknown_container_in_images(cluster: FakeKubeAPI, api: KubeAPI) -> None
 
 def test_deployment_whose_selector_differs(cluster: FakeKubeAPI, api: KubeAPI) -> None:
     labels = {"app": "legacy"}
-    cluster.put(
-        {
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": {"name": "canary-demo", "namespace": "default"},
-            "spec": {
-                "replicas": 1,
-                "selector": {"matchLabels": labels},
-                "template": {
-                    "metadata": {"labels": labels},
-                    "spec": {"containers": [{"name": "canary-demo", "image": BLUE}]},
-                },
-            },
-        }
-    )
+    template = {
+        "metadata": {"labels": labels},
+        "spec": {"containers": [{"name": "canary-demo", "image": BLUE}]},
+    }
+    cluster.put(deployment_of("canary-demo", template, 1, labels))
     error = expect_refused(
         cluster,
         lambda: bind(reference_spec(), api, {"canary-demo": GREEN}),

@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 import pytest
+from fake_kube_bodies import deployment_of
 
 from canarykit import Rollout, RolloutPhase
 from canarykit.errors import SpecError, WorkloadError
@@ -36,16 +37,7 @@ APP_AND_SIDECAR = pod_template((NAME, BLUE), ("proxy", ENVOY))
 
 
 def deployment(template: dict[str, Any], replicas: int = 5, name: str = NAME) -> dict[str, Any]:
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {"name": name, "namespace": "default"},
-        "spec": {
-            "replicas": replicas,
-            "selector": {"matchLabels": dict(SELECTOR)},
-            "template": copy.deepcopy(template),
-        },
-    }
+    return deployment_of(name, template, replicas, SELECTOR)
 
 
 def adopted(template: dict[str, Any]) -> dict[str, Any]:

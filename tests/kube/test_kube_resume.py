@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
+from fake_kube_bodies import deployment_of
 from kube_crash_driver import (
     BLUE,
     CANARY_SERVICE,
@@ -57,19 +58,11 @@ class BoundedClock(FakeClock):
 
 def stable_deployment() -> dict[str, Any]:
     labels = {"app": NAME}
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {"name": NAME, "namespace": "default"},
-        "spec": {
-            "replicas": 5,
-            "selector": {"matchLabels": labels},
-            "template": {
-                "metadata": {"labels": labels},
-                "spec": {"containers": [{"name": NAME, "image": BLUE, "ports": [{"containerPort": 8080}]}]},
-            },
-        },
+    template = {
+        "metadata": {"labels": labels},
+        "spec": {"containers": [{"name": NAME, "image": BLUE, "ports": [{"containerPort": 8080}]}]},
     }
+    return deployment_of(NAME, template, 5, labels)
 
 
 def first_line(stream: IO[str], timeout: float) -> str:
