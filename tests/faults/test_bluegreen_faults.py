@@ -17,17 +17,10 @@ from reference_history import ReferencePrometheus
 from canarykit.local.demo_app import DemoApp
 
 
-@pytest.fixture(scope="module")
-def apps() -> Iterator[tuple[DemoApp, DemoApp]]:
-    """The active version ("blue") and the new one ("green"), each answering its color at /color."""
-    with DemoApp("blue") as stable, DemoApp("green") as canary:
-        yield stable, canary
-
-
 @pytest.fixture
-def lab(tmp_path: Path, apps: tuple[DemoApp, DemoApp], prometheus: ReferencePrometheus) -> Iterator[Lab]:
+def lab(tmp_path: Path, demo_apps: tuple[DemoApp, DemoApp], prometheus: ReferencePrometheus) -> Iterator[Lab]:
     """nginx with a preview listener in front of the demo apps, a state directory and a journal."""
-    with Lab(tmp_path, apps[0], apps[1], prometheus.url, preview=True) as world:
+    with Lab(tmp_path, *demo_apps, prometheus.url, preview=True) as world:
         yield world
 
 

@@ -17,17 +17,10 @@ from state_faults import CannotRunHere
 from canarykit.local.demo_app import DemoApp
 
 
-@pytest.fixture(scope="module")
-def apps() -> Iterator[tuple[DemoApp, DemoApp]]:
-    """Stable ("blue") and canary ("green"), each answering its color at /color."""
-    with DemoApp("blue") as stable, DemoApp("green") as canary:
-        yield stable, canary
-
-
 @pytest.fixture
-def lab(tmp_path: Path, apps: tuple[DemoApp, DemoApp], prometheus: ReferencePrometheus) -> Iterator[Lab]:
+def lab(tmp_path: Path, demo_apps: tuple[DemoApp, DemoApp], prometheus: ReferencePrometheus) -> Iterator[Lab]:
     """nginx in front of the demo apps, a state directory and a journal, in `tmp_path`."""
-    with Lab(tmp_path, apps[0], apps[1], prometheus.url) as world:
+    with Lab(tmp_path, *demo_apps, prometheus.url) as world:
         yield world
 
 
