@@ -18,7 +18,7 @@ from canarykit.local.audit import write_audit_record
 from canarykit.local.bluegreen_load import LoadShedding
 from canarykit.local.bluegreen_router import Move, WatchedRouter, served_after
 from canarykit.local.bluegreen_scenario import Timing, blue_green, describe
-from canarykit.local.demo import DemoOptions, DemoOutcome
+from canarykit.local.demo import DemoOptions, DemoOutcome, closing_lines, interrupted
 from canarykit.local.demo_metrics import MetricsPort
 from canarykit.local.demo_workload import Version
 from canarykit.local.stack import LocalStack, check_tools
@@ -81,7 +81,7 @@ def run_bluegreen_demo(options: DemoOptions, out: TextIO) -> DemoOutcome:
             view.note(describe(timing))
             for version, _, title in EXPERIMENTS:
                 experiments.append(_experiment(stack, timing, clock, view, metrics, version, title))
-                if _interrupted(experiments[-1].result):
+                if interrupted(experiments[-1].result):
                     break  # Ctrl-C: traffic went back to stable; the stack stops on the way out
     results = [experiment.result for experiment in experiments]
     as_expected = _as_expected(experiments)
@@ -146,10 +146,6 @@ def _show_traffic(view: DemoView, stack: LocalStack) -> None:
         view.note("\n".join(f"  {label}  {line}" for line in strip))
 
 
-def _interrupted(result: RolloutResult) -> bool:
-    return any(isinstance(e, ev.Aborted) and e.reason.startswith("received SIG") for e in result.events)
-
-
 def _as_expected(experiments: list[Experiment]) -> bool:
     """Both phases as planned, bad-red caught after the switch, and never served on the active port again."""
     if [e.result.phase for e in experiments] != [phase for _, phase, _ in EXPERIMENTS]:
@@ -176,8 +172,7 @@ def _summary(experiments: list[Experiment], as_expected: bool, audit_path: Path)
                 f"  after the switch back to {experiment.active_answers()}: {logged} requests on the active "
                 f"port, {by_new} answered by {result.version}"
             )
-    verdict = "all experiments ended as expected" if as_expected else "an experiment did NOT end as expected"
-    return [*lines, verdict, f"audit record: {audit_path}"]
+    return [*lines, *closing_lines(as_expected, audit_path)]
 
 
 def _write_audit(directory: Path, timing: Timing, experiments: list[Experiment]) -> Path:

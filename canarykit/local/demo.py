@@ -102,7 +102,7 @@ def run_demo(options: DemoOptions, out: TextIO) -> DemoOutcome:
             rollout = _rollout(stack, scenarios[kind], kind, clock, view, metrics)
             view.experiment(title, len(scenarios[kind].spec.steps))
             results.append(rollout.run(version))
-            if _interrupted(results[-1]):
+            if interrupted(results[-1]):
                 break  # Ctrl-C: the rollout went back to stable; the stack stops on the way out
     expected = [phase for _, phase, _, _ in EXPERIMENTS]
     as_expected = [result.phase for result in results] == expected
@@ -144,7 +144,8 @@ def _rollout(
     return rollout
 
 
-def _interrupted(result: RolloutResult) -> bool:
+def interrupted(result: RolloutResult) -> bool:
+    """Whether Ctrl-C (or another signal) aborted the release: the demo then stops."""
     return any(isinstance(e, ev.Aborted) and e.reason.startswith("received SIG") for e in result.events)
 
 
@@ -159,8 +160,13 @@ def _summary(results: list[RolloutResult], as_expected: bool, audit_path: Path, 
             lines += [f"  {line}" for line in both_verdicts(result)]
         if result.version == "cyan":
             lines.append(f"  {promotion_summary(result, gated)}")
+    return [*lines, *closing_lines(as_expected, audit_path)]
+
+
+def closing_lines(as_expected: bool, audit_path: Path) -> list[str]:
+    """A demo summary's last lines: whether every experiment ended as expected, and the audit record."""
     verdict = "all experiments ended as expected" if as_expected else "an experiment did NOT end as expected"
-    return [*lines, verdict, f"audit record: {audit_path}"]
+    return [verdict, f"audit record: {audit_path}"]
 
 
 def _write_audit(directory: Path, scenario: Scenario, results: list[RolloutResult]) -> Path:
