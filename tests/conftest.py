@@ -1,4 +1,5 @@
-"""Shared fixtures: one real Prometheus with the reference history for the whole run; fake Kubernetes APIs."""
+"""Shared fixtures: one real Prometheus with the reference history for the whole run; the fault labs'
+demo apps; fake Kubernetes APIs."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from kubernetes import client
 from reference_history import ReferencePrometheus, reference_counters
 
 from canarykit.kube import KubeAPI, connect
+from canarykit.local.demo_app import DemoApp
 from canarykit.testing.kube import FakeKubeAPI
 from canarykit.testing.prometheus import PrometheusServer, openmetrics_text
 
@@ -20,6 +22,13 @@ def prometheus() -> Iterator[ReferencePrometheus]:
     """A real Prometheus holding the reference history; fails (never skips) if Prometheus is missing."""
     with PrometheusServer([openmetrics_text(reference_counters())]) as server:
         yield ReferencePrometheus(url=server.url, startup_seconds=server.startup_seconds)
+
+
+@pytest.fixture(scope="module")
+def demo_apps() -> Iterator[tuple[DemoApp, DemoApp]]:
+    """For the fault matrices: stable (or active) "blue" and the new "green", each answering /color."""
+    with DemoApp("blue") as stable, DemoApp("green") as canary:
+        yield stable, canary
 
 
 # -- Kubernetes: the fake API server, seeded or empty, and clients for it -------------------------------
